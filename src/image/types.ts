@@ -153,3 +153,29 @@ export interface Image {
   /** release temp files, connections */
   close(): Promise<void>;
 }
+
+/** Receives progress of long work (downloads, extraction). The CLI draws it on a TTY only. */
+export interface ProgressSink {
+  /** a unit of work started, total bytes if known */
+  start(id: string, label: string, total?: number): void;
+  advance(id: string, bytes: number): void;
+  done(id: string): void;
+}
+
+export const noProgress: ProgressSink = { start() {}, advance() {}, done() {} };
+
+/** Options every image source accepts. */
+export interface OpenOptions {
+  /** "os/arch[/variant]" to select from a multi-platform index; default linux/amd64 (the host's) */
+  platform?: string;
+  /** allow plain HTTP and unverified TLS for registries (always allowed for loopback) */
+  insecure?: boolean;
+  /** explicit registry credentials (override ~/.docker/config.json) */
+  username?: string;
+  password?: string;
+  /** docker config.json path; default $DOCKER_CONFIG/config.json or ~/.docker/config.json */
+  authFile?: string;
+  /** a temp directory plimsoll owns for this run (removed by the caller at the end) */
+  tmpDir: string;
+  progress?: ProgressSink;
+}

@@ -1,0 +1,81 @@
+/**
+ * Captured file contents: small files in memory, larger ones spilled to plimsoll's temp dir, and
+ * rootfs (dir:) files read in place from the host.
+ */
+import { createReadStream, createWriteStream, openSync } from 'node:fs';
+import { readFile, open } from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export type ContentRef =
+  | { kind: 'memory'; data: Buffer }
+  | { kind: 'spill'; path: string; size: number }
+  | { kind: 'host'; path: string; size: number };
+
+export interface ContentStoreOptions {
+  dir: string;
+  /** files up to this size stay in memory */
+  memoryLimit?: number;
+}
+
+export class ContentStore {
+  private seq = 0;
+  readonly memoryLimit: number;
+  constructor(private readonly opts: ContentStoreOptions) {
+    this.memoryLimit = opts.memoryLimit ?? 1024 * 1024;
+  }
+
+  /** Capture a tar entry's content stream. `size` is the size the tar header declares. */
+  async capture(stream: Readable, size: number): Promise<ContentRef> {
+    if (size <= this.memoryLimit) {
+      const chunks: Buffer[] = [];
+      let len = 0;
+      for await (const c of stream) {
+        chunks.push(c as Buffer);
+        len += (c as Buffer).length;
+      }
+      return { kind: 'memory', data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, len) };
+    }
+    const path = join(this.opts.dir, `c${++this.seq}`);
+    await pipeline(stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    return { kind: 'spill', path, size };
+  }
+
+  static async read(ref: ContentRef): Promise<Buffer> {
+    switch (ref.kind) {
+      case 'memory':
+        return ref.data;
+      case 'spill':
+        return readFile(ref.path);
+      case 'host': {
+        // O_NOFOLLOW: the walker recorded a regular file; never follow a symlink swapped in since.
+        const fh = await open(ref.path, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+        try {
+          return await fh.readFile();
+        } finally {
+          await fh.close();
+        }
+      }
+    }
+  }
+
+  static open(ref: ContentRef): Readable {
+    switch (ref.kind) {
+      case 'memory':
+        return Readable.from([ref.data]);
+      case 'spill':
+      case 'host':
+        return createReadStream('', { fd: openSync(ref.path, fsc.O_RDONLY | fsc.O_NOFOLLOW) });
+    }
+  }
+
+  /** A local path with the content (writes memory content to a spill file on demand). */
+  async localPath(ref: ContentRef): Promise<string> {
+    if (ref.kind !== 'memory') return ref.path;
+    const path = join(this.opts.dir, `c${++this.seq}`);
+    await pipeline(Readable.from([ref.data]), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    return path;
+  }
+}

@@ -42,7 +42,7 @@ export async function catalogImage(image: Image, opts: CatalogOptions): Promise<
   const built = await buildFilesystem(image, { want, store, progress: opts.progress, observers: opts.observers, maxLayerSize: opts.maxLayerSize });
   const fs = built.fs;
   const warnings = [...built.warnings];
-  const distro = detectDistro(fs);
+  const distro = await detectDistro(fs);
 
   // partition the squashed view once
   const perCataloger = new Map<Cataloger, FileRecord[]>(cats.map((c) => [c, []]));
@@ -108,15 +108,17 @@ function dedupe(pkgs: Package[]): Package[] {
  * A language package whose evidence file was installed by an OS package (python3-requests' METADATA,
  * a jar from libjackson2-databind-java, a Go binary from a .deb) is owned by that OS package.
  */
+const OS_TYPES: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
+
 function linkOwnership(pkgs: Package[]): Relationship[] {
   const owner = new Map<string, Package>();
   for (const p of pkgs) {
-    if (!p.files) continue;
+    if (!p.files || !OS_TYPES.has(p.type)) continue;
     for (const f of p.files) if (!owner.has(f)) owner.set(f, p);
   }
   const rels: Relationship[] = [];
   for (const p of pkgs) {
-    if (p.files) continue; // OS packages own, they are not owned
+    if (OS_TYPES.has(p.type)) continue; // OS packages own, they are not owned
     const loc = p.locations[0]?.path;
     if (!loc) continue;
     const filePath = loc.split(':')[0]!; // nested archive paths: "/x.war:WEB-INF/lib/y.jar"

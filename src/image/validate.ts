@@ -49,16 +49,17 @@ const REGISTERED_DIGESTS: Record<string, RegExp> = {
 };
 const IMAGE_LAYOUT_VERSION_RE = /^1\.[0-9]+\.[0-9]+$/;
 
-/** Short, printable rendering of an untrusted value for an error message. */
+/**
+ * Short, printable rendering of an untrusted value for an error message. Never serializes a whole
+ * object or array (they can be huge or nested millions deep).
+ */
 export function show(v: unknown): string {
-  let s: string;
-  try {
-    s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
-  }
-  if (s === undefined) s = String(v);
-  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v);
+  return String(v);
 }
 
 function fail(code: Code, what: string, field: string, problem: string): never {

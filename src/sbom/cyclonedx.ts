@@ -13,10 +13,14 @@
  * on the OS component and every package not owned by another package; an OS package that owns a
  * language package (Package.ownedBy / relationships) lists it in its dependsOn.
  */
-import { Enums, Models } from '@cyclonedx/cyclonedx-library';
-import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+// Sub-path imports load only what is used (the package index also loads Contrib and Validation).
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import type { Distro, Package, SbomDocument } from './model.js';
 import { PackageURL } from 'packageurl-js';
+import { canonical } from './json.js';
 import { andAll, classifyLicense } from './license.js';
 import { cmp, documentUuid, imageIdentity, reproducibility, sortedPackages, type WriterOptions } from './writer-util.js';
 
@@ -85,11 +89,7 @@ function metadataValue(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return undefined;
-  }
+  return JSON.stringify(canonical(v)); // key-sorted, so the value does not depend on insertion order
 }
 
 function packageProperties(p: Package): Models.Property[] {
@@ -153,6 +153,25 @@ function osComponent(d: Distro): Models.Component {
   return c;
 }
 
+/** bom-refs taken by the image and the OS; package ids ("pkg-...") never look like these. */
+function reservedRefs(doc: SbomDocument): string[] {
+  return doc.distro ? [imageRef(doc), osRef(doc.distro)] : [imageRef(doc)];
+}
+
+/**
+ * Packages in output order, one per id. Ids are unique by construction (makePackage); a duplicate
+ * or empty bom-ref (or one equal to the image's or OS's) would make the library invent a random
+ * one, so such packages are dropped.
+ */
+function uniquePackages(doc: SbomDocument): Package[] {
+  const seen = new Set<string>(reservedRefs(doc));
+  return sortedPackages(doc).filter((p) => {
+    if (p.id === '' || seen.has(p.id)) return false;
+    seen.add(p.id);
+    return true;
+  });
+}
+
 /** Build the library's Bom model. Exposed for callers that want to add to it (e.g. vulnerabilities). */
 export function buildCycloneDXBom(doc: SbomDocument, timestamp: Date): Models.Bom {
   const image = imageComponent(doc);
@@ -172,17 +191,14 @@ export function buildCycloneDXBom(doc: SbomDocument, timestamp: Date): Models.Bo
   }
 
   const byId = new Map<string, Models.Component>();
-  const packages = sortedPackages(doc);
+  const packages = uniquePackages(doc);
   for (const p of packages) {
-    // Package ids are unique per document by construction; a duplicate would make the library
-    // invent a random bom-ref, so later duplicates are dropped instead.
-    if (byId.has(p.id)) continue;
     const { group, name } = groupAndName(p);
     const c = new Models.Component(componentType(p), name, {
       bomRef: p.id,
       ...(group ? { group } : {}),
       version: p.version,
-      purl: p.purl,
+      ...(p.purl ? { purl: p.purl } : {}),
     });
     for (const l of licenses(p.licenses)) c.licenses.add(l);
     for (const prop of packageProperties(p)) c.properties.add(prop);
@@ -247,9 +263,9 @@ export function toCycloneDX(doc: SbomDocument, opts?: CycloneDXOptions): Cyclone
   if (metadata['component']) sortComponent(metadata['component'] as Json);
 
   // Components: OS component first, then packages in (type, name, version, id) order.
-  const rank = new Map<string, number>();
-  sortedPackages(doc).forEach((p, i) => rank.set(p.id, i));
-  const pkgById = new Map(doc.packages.map((p) => [p.id, p] as const));
+  const packages = uniquePackages(doc);
+  const rank = new Map(packages.map((p, i) => [p.id, i] as const));
+  const pkgById = new Map(packages.map((p) => [p.id, p] as const));
   const components = (json['components'] ?? []) as Json[];
   components.sort((a, b) => (rank.get(String(a['bom-ref'])) ?? -1) - (rank.get(String(b['bom-ref'])) ?? -1));
   for (const c of components) {

@@ -12,14 +12,14 @@
  * Operators are accepted in any case and written upper-case; ids are written in their canonical
  * case. `DocumentRef-` references are not accepted (they need externalDocumentRefs we never emit).
  */
-import { SPDX } from '@cyclonedx/cyclonedx-library';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
 
 const IDSTRING = /^[A-Za-z0-9.-]+$/;
 
 /** Entries of the SPDX list that are licenses even though the name mentions an exception (deprecated forms). */
 const LICENSES_NAMED_LIKE_EXCEPTIONS = /^(GPL-[23]\.0-with-.*-exception|CAL-1\.0-Combined-Work-Exception|MPL-2\.0-no-copyleft-exception)$/i;
 /** Exceptions whose names do not contain "exception". */
-const EXCEPTIONS_WITHOUT_THE_WORD = new Set(['GPL-CC-1.0', 'Linux-syscall-note', 'LLGPL', 'SHL-2.0', 'SHL-2.1', 'GCC-exception-2.0-note']);
+const EXCEPTIONS_WITHOUT_THE_WORD = new Set(['GPL-CC-1.0', 'Linux-syscall-note', 'LLGPL', 'SHL-2.0', 'SHL-2.1', 'GCC-exception-2.0-note', 'Google-Patent-WebM']);
 
 /** Canonical spelling of a listed SPDX id (license or exception), or undefined. */
 function canonicalId(id: string): string | undefined {
@@ -72,8 +72,9 @@ function tokenize(s: string): string[] | undefined {
 /** Parse an SPDX license expression; undefined when it is not one (unknown ids count as invalid). */
 export function parseLicenseExpression(input: string): ParsedExpression | undefined {
   if (input.length === 0 || input.length > MAX_EXPRESSION_LENGTH) return undefined;
-  const tokens = tokenize(input);
-  if (!tokens || tokens.length === 0) return undefined;
+  const toks = tokenize(input);
+  if (!toks || toks.length === 0) return undefined;
+  const tokens: string[] = toks;
   let i = 0;
   const refs = new Set<string>();
   const peekOp = (): string | undefined => tokens[i]?.toUpperCase();

@@ -55,8 +55,9 @@ export interface Package {
   /** Language packages whose files belong to an OS package: the id of that OS package */
   ownedBy?: string;
   /**
-   * OS packages only: the files the package manager says the package installed (absolute paths).
-   * Used to link language packages to the OS package that owns them; not written to SBOM outputs.
+   * Files the package manager says the package installed (absolute paths): dpkg/apk/rpm file
+   * lists, Python RECORD. OS packages' lists link language packages to the OS package that owns
+   * them; not written to SBOM outputs.
    */
   files?: string[];
   /** extra ecosystem data (maintainer, groupId, go main module flag, ...); JSON-serializable */

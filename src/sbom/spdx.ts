@@ -78,6 +78,7 @@ export const SPDX_ID_RE = /^SPDXRef-[A-Za-z0-9.-]+$/;
 export function sanitizeIdPart(s: string, max = 64): string {
   const t = s
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '') // drop the accents NFKD split off: "ü" → "u"
     .replace(/[^A-Za-z0-9.-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '')
@@ -121,7 +122,7 @@ class LicenseRefs {
     if (this.ids) return this.ids;
     const byBase = new Map<string, string[]>();
     for (const t of this.texts) {
-      const base = 'LicenseRef-' + sanitizeIdPart(t);
+      const base = 'LicenseRef-' + sanitizeIdPart(t.replace(/\+/g, '-plus'));
       byBase.set(base, [...(byBase.get(base) ?? []), t]);
     }
     this.ids = new Map();

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { PlimsollError } from '../util/errors.js';
 import type { Package, SbomDocument, SourceDescription } from './model.js';
 import { purl } from './package.js';
+import { parseImageReference, type ImageReference } from '../image/reference.js';
 
 /** Options every writer accepts. */
 export interface WriterOptions {
@@ -78,45 +79,13 @@ export function sortedPackages(doc: SbomDocument): Package[] {
   return [...doc.packages].sort(comparePackages);
 }
 
-export interface ImageReference {
-  /** registry host, "docker.io" for Docker Hub */
-  registry: string;
-  /** repository path inside the registry ("library/debian") */
-  repository: string;
-  tag?: string;
-  digest?: string;
-}
-
-/**
- * Parse a Docker-style image reference ("debian:12", "ghcr.io/o/r@sha256:..."). Returns undefined
- * for things that are not references (file paths, names with spaces, ...).
- */
-export function parseImageReference(ref: string): ImageReference | undefined {
-  if (ref.length === 0 || ref.length > 512 || /\s/.test(ref)) return undefined;
-  let rest = ref;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(digest)) return undefined;
+/** Parse a Docker-style reference; undefined for anything that is not one (file names, paths, ...). */
+function referenceOf(name: string): ImageReference | undefined {
+  try {
+    return parseImageReference(name);
+  } catch {
+    return undefined;
   }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
-  }
-  const parts = rest.split('/');
-  let registry = 'docker.io';
-  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) registry = parts.shift()!;
-  if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = 'docker.io';
-  const comp = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-  if (parts.length === 0 || !parts.every((p) => comp.test(p))) return undefined;
-  if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
-  return { registry, repository: parts.join('/'), ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
 export interface ImageIdentity {
@@ -135,8 +104,8 @@ export interface ImageIdentity {
  * repository_url qualifier; arch and tag qualifiers when known.
  */
 export function imageIdentity(src: SourceDescription): ImageIdentity {
-  const fromName = parseImageReference(src.name);
-  const fromTag = src.repoTags.length > 0 ? parseImageReference([...src.repoTags].sort(cmp)[0]!) : undefined;
+  const fromName = referenceOf(src.name);
+  const fromTag = src.repoTags.length > 0 ? referenceOf([...src.repoTags].sort(cmp)[0]!) : undefined;
   // For archives and layouts the name may be a file name, which must not be read as a reference.
   const ref = src.kind === 'registry' ? fromName : fromTag;
   const name = ref ? `${ref.registry}/${ref.repository}` : src.name;

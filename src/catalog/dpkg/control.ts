@@ -11,6 +11,9 @@
  * a line without a colon is skipped, a duplicate field keeps its first value, a blank-only line ends
  * the paragraph, CRLF line ends are accepted. Nothing here throws.
  */
+import { printable as truncate } from '../os/util.js';
+
+export { truncate };
 
 export interface Paragraph {
   /** lower-cased field name → value (continuation lines joined with "\n", as written) */
@@ -107,6 +110,3 @@ function isBlankOnly(s: string): boolean {
   return true;
 }
 
-export function truncate(s: string, max = 60): string {
-  return s.length > max ? s.slice(0, max) + '…' : s;
-}

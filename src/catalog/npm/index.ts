@@ -178,7 +178,7 @@ export const npmCataloger: Cataloger = {
           type: 'npm',
           ecosystem: 'npm',
           purl: npmPurl(lp.name, lp.version),
-          licenses: [],
+          licenses: lp.licenses ?? [],
           locations: [location(rec)],
           foundBy: NPM_CATALOGER_NAME,
           metadata,

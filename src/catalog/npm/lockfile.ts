@@ -5,6 +5,8 @@ export interface LockedPackage {
   /** true: only reachable through devDependencies; false: needed at runtime; undefined: unknown */
   dev?: boolean;
   optional?: boolean;
+  /** package-lock v2/v3 written by npm 9+ carry each package's `license` */
+  licenses?: string[];
 }
 
 export interface LockfileResult {

@@ -7,7 +7,7 @@
  * are workspace folders. v1 has a recursive `dependencies` tree instead (v2 carries both; we use
  * `packages`).
  */
-import { isPlausibleName, isPlausibleVersion } from './package-json.js';
+import { isPlausibleName, isPlausibleVersion, npmLicenses } from './package-json.js';
 import { isRegistryVersion, type LockedPackage, type LockfileResult } from './lockfile.js';
 
 type Obj = Record<string, unknown>;
@@ -55,6 +55,8 @@ export function parsePackageLock(text: string): LockfileResult {
     }
     const p: LockedPackage = { name: u.name, version: u.version, dev: e.dev === true };
     if (e.optional === true) p.optional = true;
+    const licenses = npmLicenses(e);
+    if (licenses.length) p.licenses = licenses;
     out.push(p);
   };
 

@@ -30,7 +30,8 @@ const WANTED = new Set([
 
 /** True for the files detectDistro reads; the filesystem builder captures them. */
 export function osReleaseWanted(path: string): boolean {
-  return WANTED.has(path);
+  // Fedora variants point usr/lib/os-release at usr/lib/os.release.d/os-release-<variant>
+  return WANTED.has(path) || (path.startsWith('usr/lib/os.release.d/') && path.indexOf('/', 22) < 0 && path.length > 22);
 }
 
 /** Release files are tiny; anything bigger is not one (or is hostile). */

@@ -27,3 +27,10 @@ function cmp(a: string, b: string): number {
 export function comparePackages(a: Package, b: Package): number {
   return cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.arch ?? '', b.arch ?? '') || cmp(a.locations[0]?.path ?? '', b.locations[0]?.path ?? '');
 }
+
+/** Shorten untrusted text for a warning and make control characters visible (\xNN). */
+export function printable(s: string, max = 60): string {
+  const t = s.length > max ? s.slice(0, max) + '…' : s;
+  // eslint-disable-next-line no-control-regex
+  return t.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}

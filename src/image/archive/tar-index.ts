@@ -157,10 +157,11 @@ export class TarIndex {
     return new PlimsollError('LAYER_CORRUPT', `${this.label} is not a valid tar archive: ${problem} (at byte ${offset}); the file is corrupt or not a tar file`);
   }
 
-  private truncated(name: string, needed: number): PlimsollError {
+  /** `what` is e.g. 'member "a/layer.tar"' or 'the header at byte 1024' */
+  private truncated(what: string, needed: number): PlimsollError {
     return new PlimsollError(
       'LAYER_TRUNCATED',
-      `${this.label} is truncated: member "${name}" needs ${needed} bytes but the file has ${this.fileSize}; the archive was cut short (re-create or re-download it)`,
+      `${this.label} is truncated: ${what} needs ${needed} bytes but the file has ${this.fileSize}; the archive was cut short (re-create or re-download it)`,
     );
   }
 
@@ -185,11 +186,11 @@ export class TarIndex {
 
     for (;;) {
       if (off === this.fileSize) {
-        if (pax || longName !== null || longLink !== null) throw this.truncated('(extended header)', off + BLOCK);
+        if (pax || longName !== null || longLink !== null) throw this.truncated(`the member after the extended header at byte ${off - BLOCK}`, off + BLOCK);
         return; // clean EOF at a header boundary: accept a missing end-of-archive marker
       }
       const h = await this.readAt(fh, off, BLOCK);
-      if (h.length < BLOCK) throw this.truncated('(header)', off + BLOCK);
+      if (h.length < BLOCK) throw this.truncated(`the header at byte ${off}`, off + BLOCK);
       if (h.every((b) => b === 0)) {
         if (pax || longName !== null || longLink !== null) throw this.corrupt(off, 'an extended header is not followed by a member');
         return; // end-of-archive marker
@@ -202,20 +203,17 @@ export class TarIndex {
       const isUstar = magic === 'ustar\0';
       const dataOffset = off + BLOCK;
 
-      // extension records own their data; their size is the raw header size
-      const metaNext = dataOffset + Math.ceil(rawSize / BLOCK) * BLOCK;
-      const dataEnd = dataOffset + rawSize;
-      const dataSize = rawSize;
-
       if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-        if (dataEnd > this.fileSize) throw this.truncated('(extended header)', dataEnd);
+        // extension records: their data is the record itself, sized by the header
+        const metaNext = dataOffset + Math.ceil(rawSize / BLOCK) * BLOCK;
+        if (dataOffset + rawSize > this.fileSize) throw this.truncated(`the extended header at byte ${off}`, dataOffset + rawSize);
         if (typeflag === 'g') {
           // global PAX header: nothing here affects member lookup
           off = metaNext;
           continue;
         }
-        if (dataSize > lim.maxMetaSize) throw this.corrupt(off, `an extended header of ${dataSize} bytes exceeds the ${lim.maxMetaSize}-byte limit`);
-        const data = await this.readAt(fh, dataOffset, dataSize);
+        if (rawSize > lim.maxMetaSize) throw this.corrupt(off, `an extended header of ${rawSize} bytes exceeds the ${lim.maxMetaSize}-byte limit`);
+        const data = await this.readAt(fh, dataOffset, rawSize);
         if (typeflag === 'x') {
           const p = parsePax(data);
           if (!p) throw this.corrupt(off, 'malformed PAX extended header');
@@ -266,19 +264,36 @@ export class TarIndex {
               : typeflag === '5'
                 ? 'dir'
                 : 'other';
-      if (dataOffset + size > this.fileSize) throw this.truncated(name, dataOffset + size);
+      if (dataOffset + size > this.fileSize) throw this.truncated(`member "${name}"`, dataOffset + size);
 
       if (++count > lim.maxMembers) throw this.corrupt(off, `more than ${lim.maxMembers} members; refusing an archive this large`);
       const norm = normalizeArchivePath(name);
       // Names that leave the archive root can never be referenced by a valid manifest; they are
       // skipped (lookups of such paths are rejected with PATH_TRAVERSAL before reaching here).
-      if (norm !== null && norm !== '') {
-        const m: TarMember = { name: norm, type, headerOffset: off, dataOffset, size: type === 'file' ? size : 0 };
-        if (type === 'symlink' || type === 'hardlink') m.linkname = linkname;
-        this.members.set(norm, m); // later members replace earlier ones, as on extraction
-      }
+      if (norm !== null && norm !== '') this.add({ name: norm, type, headerOffset: off, dataOffset, size: type === 'file' ? size : 0, linkname }, type);
       off = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
     }
+  }
+
+  /** Record a member; later members replace earlier ones, as on extraction. */
+  private add(m: TarMember, type: TarMemberType): void {
+    if (type !== 'symlink' && type !== 'hardlink') {
+      delete m.linkname;
+      this.members.set(m.name, m);
+      return;
+    }
+    if (type === 'hardlink') {
+      // A hardlink shares the inode of the file extracted earlier under its target name: bind it
+      // to that member's data now (a later member reusing the target name must not change it).
+      const target = normalizeArchivePath(m.linkname ?? '');
+      if (target === m.name) return; // a link to itself (an archive that lists a file twice): no-op
+      const t = target === null ? undefined : this.members.get(target);
+      if (t && t.type === 'file') {
+        this.members.set(m.name, { ...m, type: 'file', dataOffset: t.dataOffset, size: t.size });
+        return;
+      }
+    }
+    this.members.set(m.name, m); // resolved (and escape-checked) lazily
   }
 
   /** All members in archive order (later duplicates replace earlier ones). */
@@ -352,7 +367,7 @@ export class TarIndex {
     }
     try {
       const buf = await this.readAt(fh, member.dataOffset, member.size);
-      if (buf.length !== member.size) throw this.truncated(member.name, member.dataOffset + member.size);
+      if (buf.length !== member.size) throw this.truncated(`member "${member.name}"`, member.dataOffset + member.size);
       return buf;
     } finally {
       await fh.close().catch(() => undefined);

@@ -88,11 +88,20 @@ class DiffIdVerifyingStream extends Transform {
       }
       return cb(null, chunk);
     }
-    // wait for the side decompressor to take the chunk: keeps memory bounded
-    this.gunzip!.write(chunk, () => {
-      if (this.sideError) cb(this.corrupt(this.sideError));
+    // wait for the side decompressor to take the chunk (keeps memory bounded); a zlib error may
+    // destroy it without ever calling the write callback, so listen for the error too
+    const g = this.gunzip!;
+    let settled = false;
+    const settle = (err: Error | null | undefined): void => {
+      if (settled) return;
+      settled = true;
+      g.off('error', settle);
+      const e = err ?? this.sideError;
+      if (e) cb(this.corrupt(e));
       else cb(null, chunk);
-    });
+    };
+    g.once('error', settle);
+    g.write(chunk, settle);
   }
 
   override _flush(cb: TransformCallback): void {

@@ -17,12 +17,12 @@ type E = { name: string; type?: 'file' | 'directory' | 'symlink' | 'link' | 'cha
 async function tarOf(entries: E[]): Promise<Buffer> {
   const p = tarPack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => p.on('end', r));
+  p.on('data', (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => p.on('end', () => r()));
   for (const e of entries) {
     const type = e.type ?? 'file';
     await new Promise<void>((res, rej) =>
-      p.entry({ name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), devmajor: 1, devminor: 3 }, type === 'file' ? Buffer.from(e.content ?? '') : undefined, (err) => (err ? rej(err) : res())),
+      p.entry({ name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), devmajor: 1, devminor: 3 }, type === 'file' ? Buffer.from(e.content ?? '') : Buffer.alloc(0), (err) => (err ? rej(err) : res())),
     );
   }
   p.finalize();
@@ -168,8 +168,8 @@ test('a gzip bomb is stopped by the layer size guard', () =>
     // 64 MiB of zeros in one tar entry compresses to ~64 KiB
     const p = tarPack();
     const chunks: Buffer[] = [];
-    p.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise((r) => p.on('end', r));
+    p.on('data', (c: unknown) => chunks.push(c as Buffer));
+    const done = new Promise<void>((r) => p.on('end', () => r()));
     p.entry({ name: 'zeros', size: 64 << 20 }, Buffer.alloc(64 << 20));
     p.finalize();
     await done;

@@ -14,6 +14,12 @@ export interface RegistryErrorEntry {
 const NOT_FOUND_CODES = new Set(['MANIFEST_UNKNOWN', 'BLOB_UNKNOWN', 'NAME_UNKNOWN', 'BLOB_UPLOAD_UNKNOWN']);
 const AUTH_CODES = new Set(['UNAUTHORIZED', 'DENIED']);
 
+/** Registry text goes into our messages: strip control characters (terminal escapes) and bound it. */
+function clean(s: string, max: number): string {
+  const t = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return t.length > max ? t.slice(0, max) + '…' : t;
+}
+
 /** Parse an error body (bounded by the caller). Tolerates anything. */
 export function parseErrorBody(body: string): RegistryErrorEntry[] {
   let j: unknown;
@@ -28,16 +34,17 @@ export function parseErrorBody(body: string): RegistryErrorEntry[] {
     // some token servers answer {"error":"...","error_description":"..."} (OAuth2 style)
     const e = (j as { error?: unknown; error_description?: unknown; details?: unknown });
     if (typeof e.error === 'string') {
-      return [{ code: e.error.toUpperCase(), message: typeof e.error_description === 'string' ? e.error_description : typeof e.details === 'string' ? e.details : '' }];
+      const msg = typeof e.error_description === 'string' ? e.error_description : typeof e.details === 'string' ? e.details : '';
+      return [{ code: clean(e.error.toUpperCase(), 100), message: clean(msg, 300) }];
     }
     return [];
   }
   const out: RegistryErrorEntry[] = [];
-  for (const e of errs.slice(0, 20)) {
+  for (const e of errs.slice(0, 5)) {
     if (!e || typeof e !== 'object') continue;
     const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
     const message = typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : '';
-    out.push({ code: code.slice(0, 100), message: message.slice(0, 500) });
+    out.push({ code: clean(code, 100), message: clean(message, 300) });
   }
   return out;
 }

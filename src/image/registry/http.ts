@@ -55,6 +55,12 @@ export interface HttpResponse {
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+/** buffers larger than this are sent as a stream, under the idle timer */
+const STREAM_THRESHOLD = 1024 * 1024;
+
+function* slices(b: Uint8Array, size = 64 * 1024): Generator<Buffer> {
+  for (let i = 0; i < b.byteLength; i += size) yield Buffer.from(b.buffer, b.byteOffset + i, Math.min(size, b.byteLength - i));
+}
 const MAX_REDIRECTS = 10;
 
 export const DEFAULT_HTTP: Required<Omit<HttpOptions, 'fetch'>> = {
@@ -87,6 +93,7 @@ export class HttpTransport {
     // bodies are buffers or stream factories, so every request can be replayed
     const maxAttempts = req.idempotent ? this.opts.retries + 1 : 1;
     let lastErr: unknown;
+    let timeouts = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       if (attempt > 0) await sleep(this.backoff(attempt, lastErr));
       try {
@@ -100,6 +107,8 @@ export class HttpTransport {
       } catch (e) {
         lastErr = e;
         if (!(e instanceof PlimsollError && e.details?.retryable === true) || attempt + 1 >= maxAttempts) throw e;
+        // a registry that timed out twice is down: do not wait for it again and again
+        if (e.details.timeout === true && ++timeouts >= 2) throw e;
       }
     }
     // unreachable: the loop either returns or throws
@@ -150,26 +159,40 @@ export class HttpTransport {
   private async sendOnce(req: HttpRequest, url: URL, headers: Record<string, string>): Promise<HttpResponse> {
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.opts.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    let waitedMs = this.opts.timeoutMs;
+    const arm = (ms: number): void => {
+      clearTimeout(timer);
+      waitedMs = ms;
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, ms);
+    };
     const init: RequestInit & { duplex?: 'half' } = {
       method: req.method,
       headers: { 'user-agent': this.opts.userAgent, ...headers },
       redirect: 'manual',
       signal: controller.signal,
     };
-    if (req.body instanceof Uint8Array) init.body = req.body;
-    else if (typeof req.body === 'function') {
-      init.body = Readable.toWeb(req.body()) as unknown as NonNullable<RequestInit['body']>;
+    const body = req.body;
+    if (body instanceof Uint8Array && body.byteLength <= STREAM_THRESHOLD) {
+      init.body = body;
+    } else if (body !== undefined) {
+      // Large or streamed bodies: a fixed deadline would cut off slow uploads, so the timer is
+      // an idle timer while the body is being consumed, and the response timer after its end.
+      const src = body instanceof Uint8Array ? Readable.from(slices(body), { objectMode: false }) : body();
+      src.on('data', () => arm(this.opts.idleTimeoutMs));
+      src.once('end', () => arm(this.opts.timeoutMs));
+      init.body = Readable.toWeb(src) as unknown as NonNullable<RequestInit['body']>;
       init.duplex = 'half';
     }
+    arm(this.opts.timeoutMs);
     let res: Response;
     try {
       res = await this.fetchImpl(url, init);
     } catch (e) {
-      throw networkError(e, url, req.what, timedOut, this.opts.timeoutMs);
+      throw networkError(e, url, req.what, timedOut, waitedMs);
     } finally {
       clearTimeout(timer);
     }
@@ -232,7 +255,7 @@ class BodyReadable extends Readable {
     this.pending = true;
     const timer = setTimeout(() => {
       this.res.abort();
-      this.destroy(new PlimsollError('REGISTRY_ERROR', `${this.what}: the registry stopped sending data (nothing for ${this.idleMs / 1000}s)`, { details: { retryable: true } }));
+      this.destroy(new PlimsollError('REGISTRY_ERROR', `${this.what}: the registry stopped sending data (nothing for ${this.idleMs / 1000}s)`, { details: { retryable: true, bodyError: true } }));
     }, this.idleMs);
     this.reader.read().then(
       ({ done, value }) => {
@@ -258,7 +281,7 @@ class BodyReadable extends Readable {
 function wrapBodyError(e: unknown, what: string): Error {
   if (e instanceof PlimsollError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  return new PlimsollError('REGISTRY_ERROR', `${what}: the connection failed while reading the response: ${msg}`, { cause: e, details: { retryable: true } });
+  return new PlimsollError('REGISTRY_ERROR', `${what}: the connection failed while reading the response: ${msg}`, { cause: e, details: { retryable: true, bodyError: true } });
 }
 
 /** Release a response body we do not want. */
@@ -274,7 +297,7 @@ function networkError(e: unknown, url: URL, what: string, timedOut: boolean, tim
   if (e instanceof PlimsollError) return e;
   const host = url.host;
   if (timedOut) {
-    return new PlimsollError('REGISTRY_ERROR', `${what}: registry ${host} did not answer within ${timeoutMs / 1000}s; check that it is up and reachable`, { cause: e, details: { retryable: true } });
+    return new PlimsollError('REGISTRY_ERROR', `${what}: registry ${host} did not answer within ${timeoutMs / 1000}s; check that it is up and reachable`, { cause: e, details: { retryable: true, timeout: true } });
   }
   const cause = (e as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const code = cause?.code ?? '';
@@ -287,7 +310,9 @@ function networkError(e: unknown, url: URL, what: string, timedOut: boolean, tim
       ? ' (TLS failed: if this registry speaks plain HTTP or uses a self-signed certificate, use --insecure)'
       : '';
   }
-  return new PlimsollError('REGISTRY_ERROR', `${what}: cannot reach registry ${host}: ${code ? code + ' ' : ''}${detail}${advice}`, { cause: e, details: { retryable: true } });
+  // a name that does not resolve or a certificate that does not verify will not get better by retrying
+  const retryable = code !== 'ENOTFOUND' && !/CERT|SELF_SIGNED|ERR_TLS|SSL/i.test(code + ' ' + detail);
+  return new PlimsollError('REGISTRY_ERROR', `${what}: cannot reach registry ${host}: ${code ? code + ' ' : ''}${detail}${advice}`, { cause: e, details: { retryable } });
 }
 
 export function parseRetryAfter(v: string): number | undefined {

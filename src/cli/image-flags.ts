@@ -13,7 +13,7 @@ export interface ImageFlags {
 export function imageOptions(cmd: Command): Command {
   return cmd
     .option('--platform <os/arch[/variant]>', 'platform to select from a multi-arch image (default linux/amd64)')
-    .option('--insecure', 'allow plain HTTP and unverified TLS to the registry (loopback registries are always allowed plain HTTP)')
+    .option('--insecure', 'speak plain HTTP to a registry that is not on loopback (loopback registries always are)')
     .option('--username <user>', 'registry user name (default: from ~/.docker/config.json)')
     .addOption(new Option('--password <password>', 'registry password (prefer PLIMSOLL_REGISTRY_PASSWORD)').hideHelp())
     .option('--authfile <path>', 'docker config.json with registry credentials')

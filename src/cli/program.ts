@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { ExitCode, exitCodeFor, isPlimsollError } from '../util/errors.js';
+import { ExitCode, PlimsollError, exitCodeFor, isPlimsollError } from '../util/errors.js';
 import { registerSbomCommand } from './sbom.js';
 
 export function buildProgram(): Command {
@@ -42,6 +42,10 @@ Exit codes:
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    const sde = process.env.SOURCE_DATE_EPOCH;
+    if (sde !== undefined && sde !== '' && !/^\d+$/.test(sde)) {
+      throw new PlimsollError('USAGE', `SOURCE_DATE_EPOCH="${sde}" is not a number of seconds since 1970 (see reproducible-builds.org/specs/source-date-epoch)`);
+    }
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.OK;
   } catch (e) {

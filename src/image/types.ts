@@ -166,9 +166,9 @@ export const noProgress: ProgressSink = { start() {}, advance() {}, done() {} };
 
 /** Options every image source accepts. */
 export interface OpenOptions {
-  /** "os/arch[/variant]" to select from a multi-platform index; default linux/amd64 (the host's) */
+  /** "os/arch[/variant]" to select from a multi-platform index; default linux/amd64 */
   platform?: string;
-  /** allow plain HTTP and unverified TLS for registries (always allowed for loopback) */
+  /** allow plain HTTP for registries that are not on loopback (loopback is always plain HTTP) */
   insecure?: boolean;
   /** explicit registry credentials (override ~/.docker/config.json) */
   username?: string;

@@ -20,9 +20,13 @@ import { ExeFormatError } from '../binary/executable.js';
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const HEADER_SIZE = 32;
 const ALIGN = 16;
-/** Go reads the first 64 KiB of the data start; we also scan further (bounded) when stripped. */
+/**
+ * Go's reader looks at the first 64 KiB from the data start. Without section headers (stripped
+ * with sstrip and the like) we scan further into the data segment, bounded: every non-Go
+ * executable pays for this scan, so it stays small.
+ */
 const FIRST_WINDOW = 64 * 1024;
-const MAX_SCAN = 32 * 1024 * 1024;
+const MAX_SCAN_NO_SECTIONS = 4 * 1024 * 1024;
 /** module info of the largest real programs is well under 1 MiB */
 export const MAX_STRING = 8 * 1024 * 1024;
 
@@ -86,7 +90,8 @@ async function findHeader(exe: Executable): Promise<{ header: Buffer; fileOffset
   const start = exe.layout.dataStart;
   if (start !== undefined) {
     const loc = exe.addrToOffset(start);
-    if (loc) return scan(exe, loc.offset, start, Math.min(loc.available, MAX_SCAN));
+    const limit = exe.layout.sections.length > 0 ? FIRST_WINDOW : MAX_SCAN_NO_SECTIONS;
+    if (loc) return scan(exe, loc.offset, start, Math.min(loc.available, limit));
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ import type { Cataloger, CatalogContext } from '../types.js';
 import type { Location, Package } from '../../sbom/model.js';
 import type { FileRecord } from '../../image/fs/types.js';
 import { makePackage, purl } from '../../sbom/package.js';
-import { ZipArchive, ZipLimitError, type Entry, type ZipBudget } from './zip.js';
+import { ZipArchive, ZipBudgetError, type ZipBudget, type ZipItem } from './zip.js';
 import { parseProperties } from './properties.js';
 import { parseManifest } from './manifest.js';
 import { parseArchiveFilename } from './filename.js';
@@ -52,6 +52,7 @@ export const JAVA_LIMITS = {
 const ARCHIVE_EXT = /\.(?:jar|war|ear|jpi|hpi|par|sar|kar|nar|lpkg)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/(?:[^/]+\/)+pom\.properties$/i;
 const MANIFEST = /^META-INF\/MANIFEST\.MF$/i;
+const POM_XML = /^META-INF\/maven\/(?:[^/]+\/)+pom\.xml$/i;
 
 export const javaCataloger: Cataloger = {
   name: NAME,
@@ -80,7 +81,7 @@ interface Walk {
 async function catalogFile(ctx: CatalogContext, f: FileRecord): Promise<Package[]> {
   const walk: Walk = {
     location: { layerDigest: f.layerDigest, layerIndex: f.layerIndex },
-    budget: { inflateRemaining: JAVA_LIMITS.inflateBudget, nestedRemaining: JAVA_LIMITS.maxNestedArchives },
+    budget: { total: JAVA_LIMITS.inflateBudget, inflateRemaining: JAVA_LIMITS.inflateBudget, exhausted: false, nestedRemaining: JAVA_LIMITS.maxNestedArchives },
     warnings: [],
     suppressed: 0,
     packages: [],
@@ -115,30 +116,41 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Read an entry; on failure warn (once for an exhausted budget) and return undefined. */
+async function readEntry(zip: ZipArchive, item: ZipItem, max: number, where: string, walk: Walk): Promise<Buffer | undefined> {
+  if (walk.budget.exhausted) return undefined; // already reported
+  try {
+    return await zip.read(item, max, walk.budget);
+  } catch (err) {
+    warn(walk, `${where}: ${err instanceof ZipBudgetError ? `${message(err)}; the rest of it was not read` : `not read (${message(err)})`}`);
+    return undefined;
+  }
+}
+
 async function walkArchive(zip: ZipArchive, virtualPath: string, fileName: string, depth: number, walk: Walk): Promise<void> {
-  let manifest: Entry | undefined;
-  const pomProps: Entry[] = [];
-  const pomXml = new Map<string, Entry>();
-  const nested: Entry[] = [];
-  const listing = await zip.walk(JAVA_LIMITS.maxEntries, (e) => {
-    const name = e.fileName;
+  let manifest: ZipItem | undefined;
+  const pomProps: ZipItem[] = [];
+  const pomXml = new Map<string, ZipItem>();
+  const nested: ZipItem[] = [];
+  const listing = await zip.walk(JAVA_LIMITS.maxEntries, (item) => {
+    const name = item.name;
     if (name.endsWith('/')) return;
-    if (MANIFEST.test(name)) manifest ??= e;
-    else if (POM_PROPERTIES.test(name)) pomProps.push(e);
-    else if (/^META-INF\/maven\/.+\/pom\.xml$/i.test(name)) pomXml.set(name.slice(0, -'pom.xml'.length).toLowerCase(), e);
-    else if (ARCHIVE_EXT.test(name)) nested.push(e);
+    if (MANIFEST.test(name)) manifest ??= item;
+    else if (POM_PROPERTIES.test(name)) pomProps.push(item);
+    else if (POM_XML.test(name)) pomXml.set(name.slice(0, -'pom.xml'.length).toLowerCase(), item);
+    else if (ARCHIVE_EXT.test(name)) nested.push(item);
   });
-  if (listing.error) warn(walk, `${virtualPath}: zip central directory unreadable after some entries (${listing.error.message}); using the entries read so far`);
+  if (listing.error && listing.listed === 0) {
+    // nothing readable: no evidence beyond the file name, which alone is too weak for a broken file
+    warn(walk, `${virtualPath}: not a readable zip archive (${listing.error.message})`);
+    return;
+  }
+  if (listing.error) warn(walk, `${virtualPath}: zip central directory unreadable after ${listing.listed} entries (${listing.error.message}); using those`);
   else if (!listing.complete) warn(walk, `${virtualPath}: more than ${JAVA_LIMITS.maxEntries} zip entries; the rest were not listed`);
 
-  const readText = async (e: Entry, latin1 = false): Promise<string | undefined> => {
-    try {
-      const b = await zip.read(e, JAVA_LIMITS.maxMetadataFileBytes, walk.budget);
-      return b.toString(latin1 ? 'latin1' : 'utf8');
-    } catch (err) {
-      warn(walk, `${virtualPath}: ${e.fileName}: ${message(err)}`);
-      return undefined;
-    }
+  const readText = async (item: ZipItem, latin1 = false): Promise<string | undefined> => {
+    const b = await readEntry(zip, item, JAVA_LIMITS.maxMetadataFileBytes, `${virtualPath}: ${item.name}`, walk);
+    return b?.toString(latin1 ? 'latin1' : 'utf8');
   };
 
   const location: Location = { path: virtualPath, ...walk.location };
@@ -146,29 +158,29 @@ async function walkArchive(zip: ZipArchive, virtualPath: string, fileName: strin
   const mf = mfText === undefined ? new Map<string, string>() : parseManifest(mfText);
   const seen = new Set<string>();
   const poms: Array<{ artifactId: string; version: string }> = [];
-  pomProps.sort((a, b) => cmp(a.fileName, b.fileName));
+  pomProps.sort((a, b) => cmp(a.name, b.name));
   if (pomProps.length > JAVA_LIMITS.maxPomProperties) {
     warn(walk, `${virtualPath}: ${pomProps.length} pom.properties files; only the first ${JAVA_LIMITS.maxPomProperties} were read`);
     pomProps.length = JAVA_LIMITS.maxPomProperties;
   }
-  for (const e of pomProps) {
-    const text = await readText(e, true);
+  for (const item of pomProps) {
+    const text = await readText(item, true); // java.util.Properties files are ISO-8859-1
     if (text === undefined) continue;
     const props = parseProperties(text);
     const groupId = props.get('groupId')?.trim();
     const artifactId = props.get('artifactId')?.trim();
     const version = props.get('version')?.trim() ?? '';
     if (!groupId || !artifactId) {
-      warn(walk, `${virtualPath}: ${e.fileName} has no groupId/artifactId; ignored`);
+      warn(walk, `${virtualPath}: ${item.name} has no groupId/artifactId; ignored`);
       continue;
     }
     let licenses: string[] = [];
-    const xml = pomXml.get(e.fileName.slice(0, -'pom.properties'.length).toLowerCase());
+    const xml = pomXml.get(item.name.slice(0, -'pom.properties'.length).toLowerCase());
     if (xml) {
       const x = await readText(xml);
       if (x !== undefined) licenses = pomLicenses(x);
     }
-    const pkg = mavenPackage({ groupId, artifactId, version, location, licenses, metadata: { virtualPath, source: 'pom.properties', pomProperties: e.fileName } });
+    const pkg = mavenPackage({ groupId, artifactId, version, location, licenses, metadata: { virtualPath, source: 'pom.properties', pomProperties: item.name } });
     if (seen.has(pkg.purl)) continue;
     seen.add(pkg.purl);
     poms.push({ artifactId, version });
@@ -186,26 +198,21 @@ async function walkArchive(zip: ZipArchive, virtualPath: string, fileName: strin
     }
   }
 
-  nested.sort((a, b) => cmp(a.fileName, b.fileName));
-  for (const e of nested) {
-    const inner = `${virtualPath}:${e.fileName}`;
+  nested.sort((a, b) => cmp(a.name, b.name));
+  for (const item of nested) {
+    const inner = `${virtualPath}:${item.name}`;
+    if (walk.budget.exhausted) return;
     if (depth + 1 > JAVA_LIMITS.maxDepth) {
       warn(walk, `${inner}: archives nested deeper than ${JAVA_LIMITS.maxDepth} levels are not opened`);
       continue;
     }
     if (walk.budget.nestedRemaining <= 0) {
       warn(walk, `${inner}: more than ${JAVA_LIMITS.maxNestedArchives} nested archives; the rest were not opened`);
-      break;
+      return;
     }
     walk.budget.nestedRemaining--;
-    let buf: Buffer;
-    try {
-      buf = await zip.read(e, JAVA_LIMITS.maxNestedArchiveBytes, walk.budget);
-    } catch (err) {
-      warn(walk, `${inner}: not read (${message(err)})`);
-      if (err instanceof ZipLimitError && walk.budget.inflateRemaining <= 0) break;
-      continue;
-    }
+    const buf = await readEntry(zip, item, JAVA_LIMITS.maxNestedArchiveBytes, inner, walk);
+    if (!buf) continue;
     let child: ZipArchive;
     try {
       child = await ZipArchive.openBuffer(buf);
@@ -214,7 +221,7 @@ async function walkArchive(zip: ZipArchive, virtualPath: string, fileName: strin
       continue;
     }
     try {
-      await walkArchive(child, inner, e.fileName, depth + 1, walk);
+      await walkArchive(child, inner, item.name, depth + 1, walk);
     } finally {
       child.close();
     }

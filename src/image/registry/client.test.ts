@@ -394,3 +394,25 @@ test('auth failures carry the credential note (e.g. a missing credential helper)
     await srv.close();
   }
 });
+
+test('a manifest whose connection drops mid-body is fetched again', async () => {
+  let hits = 0;
+  const srv = await serve((_req, res, url) => {
+    if (url.pathname === '/v2/') return void res.end('{}');
+    hits++;
+    if (hits === 1) {
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': manifest.length });
+      res.write(manifest.subarray(0, 10));
+      setImmediate(() => res.socket?.destroy());
+      return;
+    }
+    sendManifest(res);
+  });
+  try {
+    const c = new RegistryClient({ registry: srv.host, ...FAST });
+    assert.equal((await c.getManifest('o/r', 'x')).digest, manifestDigest);
+    assert.equal(hits, 2);
+  } finally {
+    await srv.close();
+  }
+});

@@ -9,9 +9,6 @@ import { classifyDocument, DOCKER_SCHEMA1_MEDIA_TYPES, isIndexMediaType, isManif
 export const DOCKER_SCHEMA1 = 'application/vnd.docker.distribution.manifest.v1+json';
 export const DOCKER_SCHEMA1_SIGNED = 'application/vnd.docker.distribution.manifest.v1+prettyjws';
 
-export const MANIFEST_TYPES = [MediaTypes.ociManifest, MediaTypes.dockerManifest] as const;
-export const INDEX_TYPES = [MediaTypes.ociIndex, MediaTypes.dockerManifestList] as const;
-
 /** Accept header for manifest requests. Schema 1 is listed last so we can recognise and refuse it. */
 export const MANIFEST_ACCEPT = [
   `${MediaTypes.ociIndex}`,

@@ -224,7 +224,7 @@ function specError(spec: string, reason: string): VersionParseError {
 
 /** Parse one specifier such as `>=1.0` or `==2.*`. @throws VersionParseError */
 export function parsePep440Specifier(spec: string, prereleases: boolean | null = null): Pep440Specifier {
-  if (spec.length > 1024 || !SPEC_RE.test(spec)) throw specError(spec, 'not a valid PEP 440 version specifier');
+  if (spec.length > 1024 || !SPEC_RE.test(spec)) throw specError(spec, 'expected an operator (~=, ==, !=, <=, >=, <, >, ===) followed by a PEP 440 version');
   const s = spec.replace(WS_RE, '');
   const operator = (s.startsWith('===') ? '===' : /^(~=|==|!=|<=|>=)/.test(s) ? s.slice(0, 2) : s.slice(0, 1)) as Pep440Operator;
   const version = s.slice(operator.length).replace(WS_RE, '');

@@ -65,7 +65,7 @@ export async function parseElf(file: RandomAccessFile): Promise<ExeLayout> {
 
   const segments: ExeSegment[] = [];
   if (phoff !== 0 && phnum > 0) {
-    if (phentsize < phdrSize) throw new ExeFormatError(`ELF program header size ${phentsize} too small`);
+    if (phentsize < phdrSize || phentsize > 256) throw new ExeFormatError(`ELF program header entry size ${phentsize} is implausible`);
     if (phnum > EXE_LIMITS.maxSegments) throw new ExeFormatError(`ELF claims ${phnum} program headers`);
     const tbl = await file.readExact(phoff, phnum * phentsize);
     if (!tbl) throw new ExeFormatError(`ELF program header table (offset ${phoff}, ${phnum} entries) lies outside the ${file.size}-byte file`);
@@ -91,7 +91,7 @@ export async function parseElf(file: RandomAccessFile): Promise<ExeLayout> {
 
   const sections: ExeSection[] = [];
   if (shoff !== 0 && shnum > 0) {
-    if (shentsize < shdrSize) throw new ExeFormatError(`ELF section header size ${shentsize} too small`);
+    if (shentsize < shdrSize || shentsize > 256) throw new ExeFormatError(`ELF section header entry size ${shentsize} is implausible`);
     if (shnum > EXE_LIMITS.maxSections) throw new ExeFormatError(`ELF claims ${shnum} sections`);
     const tbl = await file.readExact(shoff, shnum * shentsize);
     if (!tbl) throw new ExeFormatError(`ELF section header table (offset ${shoff}, ${shnum} entries) lies outside the ${file.size}-byte file`);

@@ -340,3 +340,28 @@ test('a war built by Info-ZIP zip around real Debian jars', { skip: (!existsSync
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('fuzz: mutated archives give packages or warnings, never a throw', async () => {
+  let seed = 777;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const inner = jar(...mavenEntries('g', 'inner', '1.0'), { name: 'META-INF/maven/g/inner/pom.xml', data: '<project><licenses><license><name>MIT</name></license></licenses></project>' });
+  const base = jar(...mavenEntries('g', 'outer', '2.0'), { name: 'WEB-INF/lib/inner-1.0.jar', data: inner, method: 0 }, { name: 'lib/deflated-1.0.jar', data: inner });
+  const files: Record<string, MemoryEntry> = {};
+  for (let i = 0; i < 150; i++) {
+    const b = Buffer.from(base);
+    const flips = 1 + Math.floor(rand() * 6);
+    for (let k = 0; k < flips; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+    files[`/f/m${String(i).padStart(5, '0')}.jar`] = rand() < 0.15 ? b.subarray(0, Math.floor(rand() * b.length)) : b;
+  }
+  const { packages, warnings } = await run(files);
+  // most mutations leave something readable; every package is well-formed
+  assert.ok(packages.length > 0);
+  for (const p of packages) {
+    assert.equal(p.type, 'maven');
+    assert.match(p.locations[0].path, /^\/f\/m\d{5}\.jar/);
+  }
+  assert.ok(warnings.length > 0);
+});

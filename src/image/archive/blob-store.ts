@@ -127,7 +127,7 @@ export class DirBlobStore implements BlobStore {
     const full = join(this.root, checkedRel(path, this.label));
     try {
       const fh = await openFile(full, 'r');
-      return fh.createReadStream(); // closes the handle at end/destroy
+      return fh.createReadStream({ highWaterMark: 1 << 20 }); // closes the handle at end/destroy
     } catch (e) {
       throw fsError(e, `${this.label}: ${path}`);
     }

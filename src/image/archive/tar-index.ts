@@ -377,7 +377,7 @@ export class TarIndex {
   /** Stream a regular member's bytes in place. I/O errors surface as IO_ERROR on the stream. */
   openStream(member: TarMember): Readable {
     if (member.size === 0) return Readable.from([]);
-    const rs = createReadStream(this.path, { start: member.dataOffset, end: member.dataOffset + member.size - 1 });
+    const rs = createReadStream(this.path, { start: member.dataOffset, end: member.dataOffset + member.size - 1, highWaterMark: 1 << 20 });
     return rs;
   }
 }

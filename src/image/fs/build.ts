@@ -38,6 +38,8 @@ export interface BuildOptions {
   progress?: ProgressSink;
   /** maximum decompressed bytes of one layer (decompression-bomb guard); default 64 GiB */
   maxLayerSize?: number;
+  /** layers read at once (download + decompress + parse); default 2 or $PLIMSOLL_LAYER_CONCURRENCY */
+  concurrency?: number;
   /** maximum decompressed/compressed ratio once past 1 GiB; default 1000 */
   maxRatio?: number;
 }
@@ -86,8 +88,34 @@ export async function buildFilesystem(image: Image, opts: BuildOptions): Promise
     stats.layers = 1;
     return { fs, warnings, stats };
   }
-  for (const layer of image.layers) {
-    await applyLayer(image, layer, fs, opts, warnings, stats);
+  // Layers are read (downloaded, decompressed, parsed, wanted files captured) concurrently, then
+  // applied to the squashed view strictly in order: whiteouts only ever affect lower layers.
+  const concurrency = Math.max(1, opts.concurrency ?? Number(process.env.PLIMSOLL_LAYER_CONCURRENCY ?? 2));
+  const reads: Array<Promise<LayerRead>> = [];
+  let next = 0;
+  const failed = { error: undefined as unknown };
+  const startRead = (): void => {
+    if (next >= image.layers.length || failed.error !== undefined) return;
+    const layer = image.layers[next++]!;
+    const p = readLayer(image, layer, fs, opts, stats);
+    p.catch((e) => {
+      failed.error ??= e;
+    });
+    reads.push(p);
+  };
+  for (let i = 0; i < concurrency; i++) startRead();
+  for (let i = 0; i < image.layers.length; i++) {
+    if (i >= reads.length) startRead();
+    let r: LayerRead;
+    try {
+      r = await reads[i]!;
+    } catch (e) {
+      // let the other in-flight reads settle before reporting, so nothing writes after we return
+      await Promise.allSettled(reads);
+      throw e;
+    }
+    startRead();
+    applyRead(fs, r);
     stats.layers++;
   }
   return { fs, warnings, stats };
@@ -98,7 +126,32 @@ interface PendingEntry {
   rec: StoredRecord;
 }
 
-async function applyLayer(image: Image, layer: LayerBlob, fs: SquashedFS, opts: BuildOptions, warnings: string[], stats: BuildResult['stats']): Promise<void> {
+interface LayerRead {
+  index: number;
+  whiteouts: string[];
+  opaques: string[];
+  entries: PendingEntry[];
+}
+
+function applyRead(fs: SquashedFS, r: LayerRead): void {
+  for (const d of r.opaques) fs.opaque(d, r.index);
+  for (const w of r.whiteouts) fs.whiteout(w, r.index);
+  for (const e of r.entries) {
+    const rec = e.rec;
+    if (rec.type === 'hardlink' && !rec.content && rec.linkname) {
+      // hardlink to a file of a lower layer: share its content if it was captured
+      const target = fs.stored(rec.linkname.slice(1));
+      if (target?.content && target.type === 'file') {
+        rec.content = target.content;
+        rec.captured = true;
+        rec.size = target.size;
+      }
+    }
+    fs.put(e.rel, rec);
+  }
+}
+
+async function readLayer(image: Image, layer: LayerBlob, _fs: SquashedFS, opts: BuildOptions, stats: BuildResult['stats']): Promise<LayerRead> {
   const where = `layer ${layer.index + 1}/${image.layers.length} (${layer.digest})`;
   const progress = opts.progress ?? noProgress;
   const pid = `layer-${layer.index}`;
@@ -212,7 +265,7 @@ async function applyLayer(image: Image, layer: LayerBlob, fs: SquashedFS, opts: 
       } else {
         if (type === 'hardlink' && linkname) {
           // same inode as an earlier entry (this layer's or a lower one): share its content
-          const target = entries.findLast((e) => e.rel === linkname!.slice(1))?.rec ?? fs.stored(linkname.slice(1));
+          const target = entries.findLast((e) => e.rel === linkname!.slice(1))?.rec;
           if (target?.content && opts.want(rel, { ...header, type: 'file', size: target.size })) {
             rec.content = target.content;
             rec.captured = true;
@@ -241,10 +294,7 @@ async function applyLayer(image: Image, layer: LayerBlob, fs: SquashedFS, opts: 
     progress.done(pid);
   }
 
-  // Whiteouts hide lower layers only: apply them before this layer's entries.
-  for (const d of opaques) fs.opaque(d, layer.index);
-  for (const w of whiteouts) fs.whiteout(w, layer.index);
-  for (const e of entries) fs.put(e.rel, e.rec);
+  return { index: layer.index, whiteouts, opaques, entries };
 }
 
 function translateLayerError(e: unknown, where: string): PlimsollError {

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'PARSE_ERROR'
   | 'IO_ERROR'
+  /** a malware scanning engine (clamd) is unreachable, refused, timed out or answered nonsense */
+  | 'MALWARE_ENGINE'
   | 'INTERNAL';
 
 export class PlimsollError extends Error {

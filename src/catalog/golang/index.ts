@@ -11,8 +11,8 @@
  *     "(devel)" is not a version any advisory database can compare. Binaries built outside module
  *     mode (e.g. Debian's, which only have a "path" line) have no main module package.
  *   - each "dep"; a "=>" replacement wins (its path, version and sum). A replacement by a local
- *     directory ("=> ./lib (devel)") has no version: the original module path is kept with version "(devel)" and no
- *     purl version, and metadata.replacement names the directory.
+ *     directory ("=> ./lib (devel)") has no version: the original module path is kept with
+ *     version "(devel)" and no purl version, and metadata.replacement names the directory.
  * Module versions keep Go's "v" prefix ("v1.2.3"), as in go.mod and the purl.
  *
  * Build settings: only non-sensitive ones are copied into metadata (GOOS/GOARCH/..., vcs info,
@@ -23,7 +23,7 @@ import type { Cataloger, CatalogContext } from '../types.js';
 import type { Location, Package } from '../../sbom/model.js';
 import type { FileRecord } from '../../image/fs/types.js';
 import { makePackage, purl } from '../../sbom/package.js';
-import { Executable, ExeFormatError } from '../binary/executable.js';
+import { Executable } from '../binary/executable.js';
 import { isExecutableCandidate } from '../binary/candidates.js';
 import { readGoBuildInfo } from './buildinfo.js';
 import { parseModInfo, type GoModInfo, type GoModule } from './modinfo.js';

@@ -6,11 +6,13 @@
  *   - every META-INF/maven/<groupId>/<artifactId>/pom.properties gives one package (a shaded or
  *     fat jar holds many); licenses from the pom.xml beside it when it declares them;
  *   - unless one of those describes the archive itself (see isOwnPom), one package from
- *     META-INF/MANIFEST.MF and the file name (name-1.2.3.jar), like Syft: name from the file name (else Extension-Name, Short-Name,
- *     Implementation-Title, Bundle-Name, Bundle-SymbolicName), version from the file name (else
- *     Implementation-Version, Plugin-Version, Bundle-Version, Specification-Version), group id
- *     from Implementation-Vendor-Id, Group-Id, Bundle-SymbolicName or Automatic-Module-Name, else
- *     the artifact name itself (metadata.groupIdInferred);
+ *     META-INF/MANIFEST.MF and the file name (name-1.2.3.jar), like Syft: name from the file
+ *     name (else Extension-Name, Short-Name, Implementation-Title, Bundle-Name,
+ *     Bundle-SymbolicName), version from the file name (else Implementation-Version,
+ *     Plugin-Version, Bundle-Version, Specification-Version), group id from
+ *     Implementation-Vendor-Id, Group-Id, Bundle-SymbolicName or Automatic-Module-Name, else the
+ *     artifact name itself (metadata.groupIdInferred). A jar whose central directory cannot be
+ *     listed at all gives no package;
  *   - archives inside it (WEB-INF/lib/*.jar, BOOT-INF/lib/*.jar, lib/*.jar, any *.jar/*.war...)
  *     are read into memory (size-capped) and walked recursively, up to a nesting depth. Their
  *     packages are located at "<outer path>:<entry name>", e.g. "/app/x.war:WEB-INF/lib/y.jar".
@@ -284,12 +286,15 @@ const GROUP_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /** the Syft-like fallback for archives without pom.properties */
 export function fromManifestAndName(mf: Map<string, string>, fileName: string, virtualPath: string, location: Location): Package | undefined {
   const file = parseArchiveFilename(fileName);
-  const name = file.name || first(mf, 'Extension-Name', 'Short-Name', 'Implementation-Title', 'Bundle-Name') || osgiName(mf.get('bundle-symbolicname'));
+  const mfName = first(mf, 'Extension-Name', 'Short-Name', 'Implementation-Title', 'Bundle-Name') || osgiName(mf.get('bundle-symbolicname'));
+  const name = file.name || mfName;
   if (!name) return undefined;
-  const version = file.version || first(mf, 'Implementation-Version', 'Plugin-Version', 'Bundle-Version', 'Specification-Version') || '';
+  const mfVersion = first(mf, 'Implementation-Version', 'Plugin-Version', 'Bundle-Version', 'Specification-Version');
+  const version = file.version || mfVersion || '';
   const groupCandidates = [mf.get('implementation-vendor-id'), mf.get('group-id'), osgiName(mf.get('bundle-symbolicname')), mf.get('automatic-module-name')];
   const groupId = groupCandidates.find((g): g is string => !!g && GROUP_ID.test(g));
-  const metadata: Record<string, unknown> = { virtualPath, source: mf.size > 0 ? 'manifest' : 'filename' };
+  const fromManifest = (!file.name && !!mfName) || (!file.version && !!mfVersion) || groupId !== undefined;
+  const metadata: Record<string, unknown> = { virtualPath, source: fromManifest ? 'manifest' : 'filename' };
   if (!groupId) metadata.groupIdInferred = true;
   const manifestFields: Record<string, string> = {};
   for (const k of ['Implementation-Title', 'Implementation-Version', 'Implementation-Vendor', 'Bundle-SymbolicName', 'Bundle-Version', 'Specification-Title', 'Specification-Version']) {

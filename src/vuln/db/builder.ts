@@ -15,11 +15,11 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { PlimsollError } from '../../util/errors.js';
 import { VERSION } from '../../version.js';
-import { DDL, APPLICATION_ID, SCHEMA_VERSION } from './schema.js';
+import { DDL, LOOKUP_INDEX_DDL, APPLICATION_ID, SCHEMA_VERSION } from './schema.js';
 import { checkSchema } from './open.js';
 import type { Sqlite } from './open.js';
 import { removeStaleTemps, tempPathFor } from './paths.js';
@@ -67,6 +67,14 @@ export function nowIso(): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Builds in progress in this process (so a signal handler can remove their temp files). */
+const ACTIVE = new Set<DbBuilder>();
+
+/** Abort every build in progress (for SIGINT/SIGTERM handlers in the CLI). */
+export function abortActiveBuilds(): void {
+  for (const b of [...ACTIVE]) b.abort();
+}
+
 export class DbBuilder {
   readonly target: string;
   readonly tempPath: string;
@@ -80,6 +88,7 @@ export class DbBuilder {
     this.tempPath = tempPath;
     this.db = db;
     this.st = this.prepare();
+    ACTIVE.add(this);
   }
 
   /**
@@ -169,23 +178,20 @@ export class DbBuilder {
     if (!row) return false;
     const db = this.sql;
     const id = row.id;
-    // merged (converted) advisories owned by this source but with rows from other sources: re-own
-    const merged = db.prepare(`SELECT id FROM advisories WHERE source_id = ? AND merged = 1`).all(id) as { id: string }[];
+    // merged (converted) advisories with rows from this source: their raw copy must be rebuilt
+    const touched = db.prepare(`SELECT DISTINCT f.advisory_id AS id FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE f.source_id = ? AND a.merged = 1`).all(id) as { id: string }[];
     db.prepare(`DELETE FROM affected WHERE source_id = ?`).run(id);
-    for (const m of merged) {
-      const other = db.prepare(`SELECT MIN(source_id) AS s FROM affected WHERE advisory_id = ?`).get(m.id) as { s: number | null };
-      if (other.s !== null) {
-        db.prepare(`UPDATE advisories SET source_id = ? WHERE id = ?`).run(other.s, m.id);
-        this.mergedTouched.add(m.id);
-      }
-    }
-    // merged advisories elsewhere that lost rows from this source need their raw copy rebuilt
-    db.exec(`DELETE FROM aliases WHERE id IN (SELECT id FROM advisories WHERE source_id = ${id})`);
-    db.exec(`DELETE FROM affected WHERE advisory_id IN (SELECT id FROM advisories WHERE source_id = ${id})`);
+    // merged advisories owned by this source that still have rows from other sources change owner
+    db.prepare(
+      `UPDATE advisories SET source_id = (SELECT MIN(f.source_id) FROM affected f WHERE f.advisory_id = advisories.id)
+       WHERE source_id = ? AND merged = 1 AND EXISTS (SELECT 1 FROM affected f WHERE f.advisory_id = advisories.id)`,
+    ).run(id);
+    for (const t of touched) this.mergedTouched.add(t.id);
+    // everything else this source owns goes
+    db.prepare(`DELETE FROM aliases WHERE id IN (SELECT id FROM advisories WHERE source_id = ?)`).run(id);
     db.prepare(`DELETE FROM advisories WHERE source_id = ?`).run(id);
     db.prepare(`DELETE FROM withdrawn WHERE source_id = ?`).run(id);
     db.prepare(`DELETE FROM sources WHERE id = ?`).run(id);
-    for (const r of db.prepare(`SELECT id FROM advisories WHERE merged = 1`).all() as { id: string }[]) this.mergedTouched.add(r.id);
     return true;
   }
 
@@ -237,6 +243,7 @@ export class DbBuilder {
     const existing = st.getAdv.get(rec.id) as AdvRow | undefined;
     if (existing) {
       if (merge && existing.merged) {
+        for (const a of data.aliases) st.insertAlias.run(a, rec.id, 'alias');
         this.insertAffected(data, src.id);
         this.mergedTouched.add(rec.id);
         src.counts.records++;
@@ -326,7 +333,8 @@ export class DbBuilder {
     const db = this.sql;
     const getAdv = db.prepare(`SELECT raw FROM advisories WHERE id = ?`);
     const rows = db.prepare(`SELECT ecosystem, name_raw, ranges, versions, ecosystem_specific, database_specific FROM affected WHERE advisory_id = ?`);
-    const upd = db.prepare(`UPDATE advisories SET raw = ?, content_hash = ? WHERE id = ?`);
+    const aliasesOf = db.prepare(`SELECT alias FROM aliases WHERE id = ? AND kind = 'alias' ORDER BY alias`);
+    const upd = db.prepare(`UPDATE advisories SET raw = ?, content_hash = ?, aliases = ? WHERE id = ?`);
     const del = db.prepare(`DELETE FROM advisories WHERE id = ?`);
     for (const id of [...this.mergedTouched].sort()) {
       const adv = getAdv.get(id) as { raw: Buffer } | undefined;
@@ -353,8 +361,9 @@ export class DbBuilder {
         .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
         .filter((x, i, arr) => i === 0 || arr[i - 1]!.key !== x.key)
         .map((x) => x.a);
-      const text = JSON.stringify({ ...base, affected });
-      upd.run(deflateRawSync(Buffer.from(text)), contentHash(text), id);
+      const aliases = (aliasesOf.all(id) as { alias: string }[]).map((r) => r.alias);
+      const text = JSON.stringify({ ...base, aliases, affected });
+      upd.run(deflateRawSync(Buffer.from(text), { level: 1 }), contentHash(text), JSON.stringify(aliases), id);
     }
     this.mergedTouched.clear();
   }
@@ -391,6 +400,7 @@ export class DbBuilder {
       };
       const put = db.prepare(`INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)`);
       for (const [k, v] of Object.entries(meta)) put.run(k, v);
+      db.exec(LOOKUP_INDEX_DDL);
       db.exec('COMMIT');
       db.exec('ANALYZE');
       db.pragma('journal_mode = DELETE');
@@ -411,6 +421,7 @@ export class DbBuilder {
     try {
       renameSync(this.tempPath, this.target);
       this.finished = true;
+      ACTIVE.delete(this);
     } catch (e) {
       this.abort();
       throw new PlimsollError('IO_ERROR', `cannot replace ${this.target}: ${(e as Error).message}`, { cause: e });
@@ -430,6 +441,7 @@ export class DbBuilder {
 
   /** Drop the temp file; the target is left as it was. Safe to call more than once. */
   abort(): void {
+    ACTIVE.delete(this);
     try {
       this.db?.close();
     } catch {
@@ -501,10 +513,8 @@ export class SourceWriter {
 }
 
 export function inflate(raw: Buffer): string {
-  return inflateRaw(raw).toString('utf8');
+  return inflateRawSync(raw).toString('utf8');
 }
-
-import { inflateRawSync as inflateRaw } from 'node:zlib';
 
 /**
  * Test seam: when PLIMSOLL_TEST_HOOK names this point, print a marker on stderr and wait forever,

@@ -55,3 +55,12 @@ export function removeStaleTemps(target: string): string[] {
   }
   return removed;
 }
+
+/** Remove `.plimsoll-download-<pid>-*` directories in `dir` left by updates whose process is gone. */
+export function removeStaleDownloads(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const m = /^\.plimsoll-download-(\d+)-[0-9a-f]{8}$/.exec(name);
+    if (m && !alive(Number(m[1]))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}

@@ -88,7 +88,8 @@ export function recordToRows(rec: OsvRecord, text: string, where: string): Advis
       warnings.push(`${where}: ${rec.id}: affected[${i}] has no package (commit-only entry); not indexed`);
       return;
     }
-    const eco = splitEcosystem(a.package.ecosystem);
+    const pkg = a.package;
+    const eco = splitEcosystem(pkg.ecosystem);
     if (!eco.known) unknown.add(eco.base);
     const scheme = schemeForEcosystem(eco.full);
     const notes: AffectedNote[] = [];
@@ -110,7 +111,7 @@ export function recordToRows(rec: OsvRecord, text: string, where: string): Advis
         if (check && !check.isValid(ev.version)) {
           const reason = invalidReason(check, ev.version);
           notes.push({ kind: 'unparsable-version', version: ev.version.slice(0, 200), event: ev.kind, scheme: check.name, reason });
-          warnings.push(`${where}: ${rec.id}: ${eco.full} ${a.package.name}: ${ev.kind} version ${JSON.stringify(ev.version.slice(0, 80))} is not a valid ${check.name} version (${reason}); record kept, the matcher will report it`);
+          warnings.push(`${where}: ${rec.id}: ${eco.full} ${pkg.name}: ${ev.kind} version ${JSON.stringify(ev.version.slice(0, 80))} is not a valid ${check.name} version (${reason}); record kept, the matcher will report it`);
         }
       }
       ranges.push({ type: rg.type, events });
@@ -156,7 +157,7 @@ export function recordToRows(rec: OsvRecord, text: string, where: string): Advis
     databaseSpecific: rec.database_specific ?? null,
     malicious,
     contentHash: contentHash(text),
-    raw: deflateRawSync(Buffer.from(text, 'utf8')),
+    raw: deflateRawSync(Buffer.from(text, 'utf8'), { level: 1 }),
     affected,
     warnings,
     unknownEcosystems: [...unknown],

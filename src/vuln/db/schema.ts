@@ -92,10 +92,7 @@ CREATE TABLE affected (
   database_specific TEXT,
   notes             TEXT                 -- JSON [{kind, ...}] or NULL: git range ignored, unparsable version, ...
 );
-CREATE INDEX affected_name ON affected(eco_base, name);
-CREATE INDEX affected_release ON affected(eco_base, eco_release, name);
 CREATE INDEX affected_advisory ON affected(advisory_id);
-CREATE INDEX affected_source ON affected(source_id);
 
 CREATE TABLE withdrawn (
   id        TEXT PRIMARY KEY,
@@ -103,4 +100,14 @@ CREATE TABLE withdrawn (
   modified  TEXT NOT NULL,
   withdrawn TEXT NOT NULL
 ) WITHOUT ROWID;
+`;
+
+/**
+ * Lookup indexes on affected. A fresh build creates them after loading (faster than maintaining them
+ * row by row); every build ends with these statements, so a copied database keeps them.
+ */
+export const LOOKUP_INDEX_DDL = `
+CREATE INDEX IF NOT EXISTS affected_name ON affected(eco_base, name);
+CREATE INDEX IF NOT EXISTS affected_release ON affected(eco_base, eco_release, name);
+CREATE INDEX IF NOT EXISTS affected_source ON affected(source_id);
 `;

@@ -86,40 +86,50 @@ const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HANDLERS = ['postStart', 'preStop'] as const;
 const ACTIONS = ['httpGet', 'tcpSocket'] as const;
 
+/** Accumulates hostProbesAndHostLifecycle findings (lazily allocated: nothing on the happy path). */
+interface HostFindings {
+  containers?: string[];
+  hosts?: string[];
+  paths?: string[];
+}
+
+function visitHandler(acc: HostFindings, name: string, handler: unknown, handlerPath: string): void {
+  const h = obj(handler);
+  if (!h) return;
+  for (const action of ACTIONS) {
+    const host = str(own(obj(own(h, action)), 'host'));
+    if (host === '') continue;
+    (acc.containers ??= []).push(name);
+    (acc.hosts ??= []).push(host);
+    (acc.paths ??= []).push(`${handlerPath}.${action}.host`);
+  }
+}
+
 /**
  * hostProbesAndHostLifecycle (1.34+): probes' and lifecycle handlers' httpGet.host / tcpSocket.host
  * must be unset or "".
  */
 export function hostProbesAndHostLifecycle(ctx: PodContext): CheckFailure | null {
-  let containers: string[] | undefined;
-  let hosts: string[] | undefined;
-  let paths: string[] | undefined;
-  const visit = (ref: (typeof ctx.containers)[number], handler: unknown, handlerPath: string): void => {
-    const h = obj(handler);
-    if (!h) return;
-    for (const action of ACTIONS) {
-      const host = str(own(obj(own(h, action)), 'host'));
-      if (host === '') continue;
-      (containers ??= []).push(ref.name);
-      (hosts ??= []).push(host);
-      (paths ??= []).push(`${handlerPath}.${action}.host`);
-    }
-  };
+  let acc: HostFindings | undefined;
   for (const ref of ctx.containers) {
+    const c = ref.c;
+    const lifecycle = obj(own(c, 'lifecycle'));
+    // Fast path: no probe or lifecycle handler at all.
+    if (!lifecycle && !own(c, 'livenessProbe') && !own(c, 'readinessProbe') && !own(c, 'startupProbe')) continue;
+    acc ??= {};
     const base = containerPath(ctx, ref);
-    for (const p of PROBES) visit(ref, own(ref.c, p), `${base}.${p}`);
-    const lifecycle = obj(own(ref.c, 'lifecycle'));
-    if (lifecycle) for (const h of HANDLERS) visit(ref, own(lifecycle, h), `${base}.lifecycle.${h}`);
+    for (const p of PROBES) visitHandler(acc, ref.name, own(c, p), `${base}.${p}`);
+    if (lifecycle) for (const h of HANDLERS) visitHandler(acc, ref.name, own(lifecycle, h), `${base}.lifecycle.${h}`);
   }
-  if (!containers) return null;
-  const names = sortedSet(containers); // upstream collects both into sets
-  const badHosts = sortedSet(hosts!);
+  if (!acc?.containers) return null;
+  const names = sortedSet(acc.containers); // upstream collects both into sets
+  const badHosts = sortedSet(acc.hosts!);
   return {
     reason: 'probe or lifecycle host',
     detail:
       `${containersPhrase(names)} ${pluralize('uses', 'use', names.length)} ` +
       `${pluralize('probe or lifecycle host', 'probe or lifecycle hosts', badHosts.length)} ${joinQuote(badHosts)}`,
-    fieldPaths: paths!,
+    fieldPaths: acc.paths!,
   };
 }
 

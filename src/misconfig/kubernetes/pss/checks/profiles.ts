@@ -101,15 +101,14 @@ export function seccompProfileBaseline_1_0(ctx: PodContext): CheckFailure | null
   if (!ann) return null;
   let forbidden: string[] | undefined;
   let paths: string[] | undefined;
-  const test = (key: string): void => {
-    if (!Object.prototype.hasOwnProperty.call(ann, key)) return;
+  for (let i = -1; i < ctx.containers.length; i++) {
+    const key = i < 0 ? SECCOMP_POD_ANNOTATION : SECCOMP_CONTAINER_ANNOTATION_PREFIX + ctx.containers[i]!.name;
+    if (!Object.prototype.hasOwnProperty.call(ann, key)) continue;
     const v = str(ann[key]);
-    if (validSeccompAnnotation(v)) return;
+    if (validSeccompAnnotation(v)) continue;
     (forbidden ??= []).push(`${key}=${goQuote(v)}`);
     (paths ??= []).push(annotationPath(ctx, key));
-  };
-  test(SECCOMP_POD_ANNOTATION);
-  for (const ref of ctx.containers) test(SECCOMP_CONTAINER_ANNOTATION_PREFIX + ref.name);
+  }
   if (!forbidden) return null;
   const list = sortedSet(forbidden);
   return {

@@ -152,54 +152,63 @@ export const procMount_1_35: CheckFn = (ctx) => (ctx.userNamespace ? null : proc
 const SELINUX_TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const SELINUX_TYPES_1_31: ReadonlySet<string> = new Set([...SELINUX_TYPES_1_0, 'container_engine_t']);
 
+interface SELinuxFindings {
+  badTypes: string[];
+  setUser: boolean;
+  setRole: boolean;
+  paths: string[];
+}
+
+/** Records what is wrong with one seLinuxOptions object; returns whether it is valid. */
+function checkSELinux(acc: SELinuxFindings, opts: Record<string, unknown>, base: string, allowedTypes: ReadonlySet<string>): boolean {
+  let ok = true;
+  const type = str(own(opts, 'type'));
+  if (!allowedTypes.has(type)) {
+    ok = false;
+    acc.badTypes.push(type);
+    acc.paths.push(`${base}.type`);
+  }
+  if (str(own(opts, 'user')) !== '') {
+    ok = false;
+    acc.setUser = true;
+    acc.paths.push(`${base}.user`);
+  }
+  if (str(own(opts, 'role')) !== '') {
+    ok = false;
+    acc.setRole = true;
+    acc.paths.push(`${base}.role`);
+  }
+  return ok;
+}
+
 function seLinuxOptions(ctx: PodContext, allowedTypes: ReadonlySet<string>): CheckFailure | null {
-  // Fast path (admission hot path): nothing sets seLinuxOptions at all.
-  if (!own(ctx.podSC, 'seLinuxOptions') && !ctx.containers.some((r) => own(r.sc, 'seLinuxOptions'))) return null;
-  const badTypes: string[] = [];
-  let setUser = false;
-  let setRole = false;
-  const paths: string[] = [];
-  const valid = (opts: Record<string, unknown>, base: string): boolean => {
-    let ok = true;
-    const type = str(own(opts, 'type'));
-    if (!allowedTypes.has(type)) {
-      ok = false;
-      badTypes.push(type);
-      paths.push(`${base}.type`);
-    }
-    if (str(own(opts, 'user')) !== '') {
-      ok = false;
-      setUser = true;
-      paths.push(`${base}.user`);
-    }
-    if (str(own(opts, 'role')) !== '') {
-      ok = false;
-      setRole = true;
-      paths.push(`${base}.role`);
-    }
-    return ok;
-  };
+  let acc: SELinuxFindings | undefined;
   let setters: string[] | undefined;
   const podOpts = obj(own(ctx.podSC, 'seLinuxOptions'));
-  if (podOpts && !valid(podOpts, podSCPath(ctx, 'seLinuxOptions'))) (setters ??= []).push('pod');
+  if (podOpts) {
+    acc = { badTypes: [], setUser: false, setRole: false, paths: [] };
+    if (!checkSELinux(acc, podOpts, podSCPath(ctx, 'seLinuxOptions'), allowedTypes)) (setters ??= []).push('pod');
+  }
   let bad: string[] | undefined;
   for (const ref of ctx.containers) {
     const opts = obj(own(ref.sc, 'seLinuxOptions'));
-    if (opts && !valid(opts, containerSCPath(ctx, ref, 'seLinuxOptions'))) (bad ??= []).push(ref.name);
+    if (!opts) continue;
+    acc ??= { badTypes: [], setUser: false, setRole: false, paths: [] };
+    if (!checkSELinux(acc, opts, containerSCPath(ctx, ref, 'seLinuxOptions'), allowedTypes)) (bad ??= []).push(ref.name);
   }
   if (bad) (setters ??= []).push(containersPhrase(bad));
   if (!setters) return null;
   const data: string[] = [];
-  if (badTypes.length > 0) {
-    const types = sortedSet(badTypes);
+  if (acc!.badTypes.length > 0) {
+    const types = sortedSet(acc!.badTypes);
     data.push(`${pluralize('type', 'types', types.length)} ${joinQuote(types)}`);
   }
-  if (setUser) data.push('user may not be set');
-  if (setRole) data.push('role may not be set');
+  if (acc!.setUser) data.push('user may not be set');
+  if (acc!.setRole) data.push('role may not be set');
   return {
     reason: 'seLinuxOptions',
     detail: `${setters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${data.join('; ')}`,
-    fieldPaths: paths,
+    fieldPaths: acc!.paths,
   };
 }
 

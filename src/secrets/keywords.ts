@@ -1,0 +1,208 @@
+/**
+ * Keyword prefilter: one pass over the text finds every (case-insensitive) occurrence of every rule
+ * keyword with an Aho-Corasick automaton, and records newline positions on the way (the scanner needs
+ * them for windows and line numbers, so the text is walked exactly once).
+ *
+ * The automaton is a dense DFA over ASCII (128 columns per state, upper-case letters folded onto lower
+ * case); characters ≥ 0x80 go through a small per-state map (only when some keyword is non-ASCII,
+ * otherwise they reset to the root state). gitleaks lower-cases the text and runs Aho-Corasick on it; we
+ * fold ASCII only, so a keyword can't be matched through exotic case mappings (e.g. KELVIN SIGN → k).
+ */
+
+export interface KeywordScan {
+  /** end offsets (exclusive) of hits, in text order */
+  hitEnd: Int32Array;
+  /** keyword index of each hit */
+  hitKw: Int32Array;
+  hitCount: number;
+  /** hits were dropped because there were more than `maxHits` */
+  overflow: boolean;
+  /** keywords seen at least once (even when hits overflowed) */
+  seen: Uint8Array;
+  /** offsets of '\n' characters */
+  newlines: Int32Array;
+  newlineCount: number;
+}
+
+export class KeywordMatcher {
+  readonly keywords: readonly string[];
+  /** dense ASCII transitions: delta[state * 128 + c] */
+  private readonly delta: Int32Array;
+  /** outputs per state: outIdx[outStart[s] .. outStart[s+1]) */
+  private readonly outStart: Int32Array;
+  private readonly outIdx: Int32Array;
+  private readonly hasOut: Uint8Array;
+  private readonly fail: Int32Array;
+  /** non-ASCII goto edges (only when some keyword has non-ASCII characters) */
+  private readonly wide: Map<number, number>[] | null;
+
+  // scratch buffers reused across scans (the scanner is single-threaded)
+  private hitEndBuf = new Int32Array(1024);
+  private hitKwBuf = new Int32Array(1024);
+  private nlBuf = new Int32Array(4096);
+
+  /** `keywords` are matched case-insensitively; duplicates are allowed (each index reports). */
+  constructor(keywords: readonly string[]) {
+    this.keywords = keywords.map((k) => k.toLowerCase());
+    // --- trie
+    const gotoMaps: Map<number, number>[] = [new Map()];
+    const own: number[][] = [[]];
+    this.keywords.forEach((kw, idx) => {
+      if (kw.length === 0) return;
+      let s = 0;
+      for (let i = 0; i < kw.length; i++) {
+        const c = kw.charCodeAt(i);
+        let nx = gotoMaps[s]!.get(c);
+        if (nx === undefined) {
+          nx = gotoMaps.length;
+          gotoMaps.push(new Map());
+          own.push([]);
+          gotoMaps[s]!.set(c, nx);
+        }
+        s = nx;
+      }
+      own[s]!.push(idx);
+    });
+    const n = gotoMaps.length;
+    const fail = new Int32Array(n);
+    const delta = new Int32Array(n * 128);
+    const outputs: number[][] = own.map((o) => o.slice());
+    const anyWide = this.keywords.some((k) => /[^\x00-\x7f]/.test(k));
+    // --- BFS: failure links and full DFA rows
+    const queue: number[] = [];
+    for (let c = 0; c < 128; c++) {
+      const nx = gotoMaps[0]!.get(c);
+      delta[c] = nx ?? 0;
+      if (nx !== undefined) {
+        fail[nx] = 0;
+        queue.push(nx);
+      }
+    }
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s = queue[qi]!;
+      for (const o of outputs[fail[s]!]!) outputs[s]!.push(o);
+      for (let c = 0; c < 128; c++) {
+        const nx = gotoMaps[s]!.get(c);
+        if (nx !== undefined) {
+          fail[nx] = delta[fail[s]! * 128 + c]!;
+          delta[s * 128 + c] = nx;
+          queue.push(nx);
+        } else delta[s * 128 + c] = delta[fail[s]! * 128 + c]!;
+      }
+      if (anyWide) {
+        for (const [c, nx] of gotoMaps[s]!) {
+          if (c < 128) continue;
+          // failure for a wide edge: follow fail links of s
+          let f = fail[s]!;
+          let target = 0;
+          for (;;) {
+            const t = gotoMaps[f]!.get(c);
+            if (t !== undefined && t !== nx) {
+              target = t;
+              break;
+            }
+            if (f === 0) break;
+            f = fail[f]!;
+          }
+          fail[nx] = target;
+          queue.push(nx);
+        }
+      }
+    }
+    if (anyWide) {
+      for (const [c, nx] of gotoMaps[0]!) if (c >= 128) fail[nx] = 0;
+    }
+    // fold A-Z onto a-z
+    for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) delta[s * 128 + c] = delta[s * 128 + c + 32]!;
+    // outputs (dedupe)
+    const outStart = new Int32Array(n + 1);
+    const flat: number[] = [];
+    const hasOut = new Uint8Array(n);
+    for (let s = 0; s < n; s++) {
+      outStart[s] = flat.length;
+      const uniq = [...new Set(outputs[s]!)];
+      for (const o of uniq) flat.push(o);
+      if (uniq.length > 0) hasOut[s] = 1;
+    }
+    outStart[n] = flat.length;
+    this.delta = delta;
+    this.fail = fail;
+    this.outStart = outStart;
+    this.outIdx = Int32Array.from(flat);
+    this.hasOut = hasOut;
+    this.wide = anyWide ? gotoMaps.map((m) => new Map([...m].filter(([c]) => c >= 128))) : null;
+  }
+
+  private stepWide(s: number, c: number): number {
+    const lower = String.fromCharCode(c).toLowerCase();
+    const lc = lower.length === 1 ? lower.charCodeAt(0) : c;
+    const wide = this.wide!;
+    for (;;) {
+      const nx = wide[s]!.get(lc);
+      if (nx !== undefined) return nx;
+      if (s === 0) return 0;
+      s = this.fail[s]!;
+    }
+  }
+
+  /**
+   * Scan `text`. At most `maxHits` hits are recorded (`overflow` tells when more existed; `seen` stays exact).
+   * The returned arrays are views of internal buffers, valid until the next call.
+   */
+  scan(text: string, maxHits = 200_000): KeywordScan {
+    const delta = this.delta;
+    const hasOut = this.hasOut;
+    const outStart = this.outStart;
+    const outIdx = this.outIdx;
+    const wide = this.wide !== null;
+    const seen = new Uint8Array(this.keywords.length);
+    let hitEnd = this.hitEndBuf;
+    let hitKw = this.hitKwBuf;
+    let nl = this.nlBuf;
+    let hits = 0;
+    let nls = 0;
+    let overflow = false;
+    let s = 0;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        if (c === 10) {
+          if (nls === nl.length) {
+            const g = new Int32Array(nl.length * 2);
+            g.set(nl);
+            nl = g;
+          }
+          nl[nls++] = i;
+        }
+        s = delta[(s << 7) | c]!;
+      } else s = wide ? this.stepWide(s, c) : 0;
+      if (hasOut[s] === 1) {
+        for (let k = outStart[s]!, e = outStart[s + 1]!; k < e; k++) {
+          const kw = outIdx[k]!;
+          seen[kw] = 1;
+          if (hits < maxHits) {
+            if (hits === hitEnd.length) {
+              const g1 = new Int32Array(hitEnd.length * 2);
+              g1.set(hitEnd);
+              hitEnd = g1;
+              const g2 = new Int32Array(hitKw.length * 2);
+              g2.set(hitKw);
+              hitKw = g2;
+            }
+            hitEnd[hits] = i + 1;
+            hitKw[hits] = kw;
+            hits++;
+          } else overflow = true;
+        }
+      }
+    }
+    // keep grown buffers for next time, but don't hold on to huge ones
+    if (hitEnd.length <= 1 << 20) {
+      this.hitEndBuf = hitEnd;
+      this.hitKwBuf = hitKw;
+    }
+    if (nl.length <= 1 << 22) this.nlBuf = nl;
+    return { hitEnd, hitKw, hitCount: hits, overflow, seen, newlines: nl, newlineCount: nls };
+  }
+}

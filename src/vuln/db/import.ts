@@ -79,7 +79,7 @@ export class SourceIngest {
   finish(osvKind: string): SourceReport {
     for (const w of this.alpine.warnings) this.writer.warn(w);
     const label = basename(this.writer.info.location);
-    for (const rec of this.alpine.records()) this.writer.addRecord(rec, JSON.stringify(rec), `${label} (${rec.id})`, true);
+    for (const rec of this.alpine.records()) this.writer.addRecord(rec, JSON.stringify(rec), label, true);
     const kinds = [...this.shapes].map((s) => (s === 'osv' ? osvKind : s));
     const kind = kinds.length === 0 ? osvKind : kinds.length === 1 ? kinds[0]! : `mixed:${kinds.sort().join('+')}`;
     let note = this.writer.info.note ?? null;

@@ -1,0 +1,520 @@
+/**
+ * Loading Kubernetes manifests: files, directories and stdin (`-`, e.g. `helm template | plimsoll
+ * config -`) into objects that remember where each of their fields is in the source text.
+ *
+ * Parsing is defensive — manifests are untrusted:
+ * - every document is parsed on its own (a broken document never hides its neighbours), after a
+ *   size check on its raw text, so one huge document is refused before it is parsed;
+ * - alias expansion is bounded (`maxAliasCount`: "billion laughs");
+ * - duplicate keys are an error, as in kubectl;
+ * - deep nesting that would exhaust the stack is an error, not a crash;
+ * - a document that is not a Kubernetes object (no apiVersion/kind) is reported and skipped.
+ *
+ * Scalars resolve like kubectl's YAML decoder (go-yaml v2, YAML 1.1): `yes`/`on`/`y` are booleans
+ * and `0755` is octal, so `privileged: yes` is caught; timestamps and `1:20` sexagesimals stay strings.
+ */
+import { readdir, lstat, stat, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode } from 'yaml';
+import type { KubernetesObject } from './types.js';
+import type { ManifestError, ObjectRef } from './model.js';
+import { parsePath, type PathSegment } from './paths.js';
+
+export interface LoadLimits {
+  /** Largest input file (or stdin) read, in bytes. */
+  maxFileBytes: number;
+  /** Largest single YAML document parsed, in bytes (the Kubernetes API itself accepts ~3 MiB requests). */
+  maxDocumentBytes: number;
+  /** Alias expansions allowed per document (yaml's maxAliasCount). */
+  maxAliasCount: number;
+  /** Errors reported per file before the rest are summarised in one. */
+  maxErrorsPerFile: number;
+  /** Files read from directories (recursively), in total. */
+  maxFiles: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<LoadLimits> = Object.freeze({
+  maxFileBytes: 256 * 1024 * 1024,
+  maxDocumentBytes: 16 * 1024 * 1024,
+  maxAliasCount: 100,
+  maxErrorsPerFile: 50,
+  maxFiles: 100_000,
+});
+
+export interface ManifestInput {
+  /** Shown in findings: the path as given, or `-` for stdin. */
+  file: string;
+  text: string;
+}
+
+/** One Kubernetes object of the input, with a way to find the source line of any field path. */
+export interface LoadedObject {
+  readonly ref: ObjectRef;
+  readonly object: KubernetesObject;
+  /**
+   * 1-based line of the field at `path` (object-relative, e.g. `spec.containers[0].image`): the
+   * line of its key for a map entry, of its first token for a list item. When the field does not
+   * exist, the line of its closest existing ancestor.
+   */
+  locate(path: string | readonly PathSegment[]): number | undefined;
+}
+
+/** A parsed document: its objects (a `List` gives several), or why it could not be used. */
+export type DocumentResult = { readonly objects: LoadedObject[] } | { readonly error: ManifestError };
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/** True for file names the Kubernetes loader reads from directories. */
+export function isManifestFileName(name: string): boolean {
+  return MANIFEST_EXT.test(name);
+}
+
+// --- reading -------------------------------------------------------------------------------
+
+/**
+ * Reads manifest inputs: files, directories (recursively, `*.yaml`, `*.yml`, `*.json`, sorted,
+ * hidden entries and symlinked directories skipped) and `-` (stdin). Problems with one path are
+ * returned as errors; the other paths are still read.
+ */
+export async function readManifestInputs(
+  paths: readonly string[],
+  options: { stdin?: NodeJS.ReadableStream; limits?: Partial<LoadLimits> } = {},
+): Promise<{ inputs: ManifestInput[]; errors: ManifestError[] }> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const inputs: ManifestInput[] = [];
+  const errors: ManifestError[] = [];
+  let files = 0;
+  const readOne = async (file: string): Promise<void> => {
+    if (++files > limits.maxFiles) {
+      if (files === limits.maxFiles + 1) {
+        errors.push({ file, code: 'TOO_LARGE', message: `more than ${limits.maxFiles} manifest files; the rest were not read (check a smaller directory)` });
+      }
+      return;
+    }
+    try {
+      inputs.push({ file, text: await readCapped(file, limits.maxFileBytes) });
+    } catch (e) {
+      errors.push(readError(file, e, limits.maxFileBytes));
+    }
+  };
+  const walk = async (dir: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await readdir(dir)).sort();
+    } catch (e) {
+      errors.push(readError(dir, e, limits.maxFileBytes));
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      const p = join(dir, name);
+      let st;
+      try {
+        st = await lstat(p);
+      } catch (e) {
+        errors.push(readError(p, e, limits.maxFileBytes));
+        continue;
+      }
+      if (st.isDirectory()) await walk(p);
+      else if (isManifestFileName(name) && (st.isFile() || st.isSymbolicLink())) await readOne(p);
+    }
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      try {
+        inputs.push({ file: '-', text: await readStream(options.stdin ?? process.stdin, limits.maxFileBytes) });
+      } catch (e) {
+        errors.push(readError('-', e, limits.maxFileBytes));
+      }
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      errors.push(readError(p, e, limits.maxFileBytes));
+      continue;
+    }
+    if (st.isDirectory()) await walk(p);
+    else await readOne(p);
+  }
+  return { inputs, errors };
+}
+
+class TooLarge extends Error {}
+
+function readError(file: string, e: unknown, cap: number): ManifestError {
+  if (e instanceof TooLarge) {
+    return { file, code: 'TOO_LARGE', message: `${file}: larger than ${cap} bytes; split it into smaller files` };
+  }
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error)?.message ?? String(e);
+  return { file, code: 'READ_ERROR', message: `${file}: cannot read: ${why}` };
+}
+
+async function readCapped(file: string, cap: number): Promise<string> {
+  const fh = await open(file, 'r');
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > cap) throw new TooLarge();
+    // Read at most cap+1 bytes: the file may grow between stat and read.
+    const buf = Buffer.alloc(Math.min(st.size, cap) + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n === buf.length) {
+        if (n > cap) throw new TooLarge();
+        break;
+      }
+    }
+    return decode(buf.subarray(0, n));
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readStream(stream: NodeJS.ReadableStream, cap: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += b.length;
+    if (total > cap) throw new TooLarge();
+    chunks.push(b);
+  }
+  return decode(Buffer.concat(chunks));
+}
+
+/** UTF-8 with the BOM dropped (Windows editors add it; yaml would keep it in the first key). */
+function decode(buf: Buffer): string {
+  const text = buf.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+// --- splitting -----------------------------------------------------------------------------
+
+/** A `---`-delimited piece of a YAML stream. */
+interface Chunk {
+  readonly text: string;
+  /** 1-based line of the chunk's first character in the file. */
+  readonly line: number;
+}
+
+const MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/**
+ * Splits a stream at `---` lines. A line starting with `---` followed by a blank or the end of the
+ * line is always a document marker in YAML (c-forbidden: it cannot occur inside any scalar), so
+ * this never cuts a document in two. Text before the first marker is a document only if it holds
+ * more than comments and blanks. Splitting first lets each document be size-checked before parsing
+ * and keeps a broken document from affecting its neighbours.
+ */
+function* splitDocuments(text: string): Generator<Chunk> {
+  MARKER.lastIndex = 0;
+  let start = 0;
+  let line = 1;
+  let m: RegExpExecArray | null;
+  while ((m = MARKER.exec(text)) !== null) {
+    if (m.index > start) {
+      // The bare document before the first marker counts only if it has content.
+      if (start > 0 || !isBlank(text, 0, m.index)) yield { text: text.slice(start, m.index), line };
+      line += countNewlines(text, start, m.index);
+      start = m.index;
+    }
+  }
+  if (start > 0 || !isBlank(text, 0, text.length)) yield { text: text.slice(start), line };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Only whitespace and `#` comments between `from` and `to`. */
+function isBlank(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 0x23 /* # */) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0 || nl >= to) return true;
+      i = nl + 1;
+    } else if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      i++;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A chunk that is a marker line followed by nothing but blanks/comments: an empty document. */
+function isEmptyDocument(chunk: string): boolean {
+  if (!chunk.startsWith('---')) return false;
+  const nl = chunk.indexOf('\n');
+  const rest = nl < 0 ? '' : chunk.slice(nl);
+  const head = (nl < 0 ? chunk : chunk.slice(0, nl)).slice(3);
+  return isBlank(head, 0, head.length) && isBlank(rest, 0, rest.length);
+}
+
+// --- parsing -------------------------------------------------------------------------------
+
+/** kubectl's YAML 1.1 scalars, minus timestamps and base-60 numbers (go-yaml v2 has neither). */
+const PARSE_OPTIONS = {
+  version: '1.1' as const,
+  schema: 'yaml-1.1' as const,
+  uniqueKeys: true,
+  merge: true,
+  prettyErrors: false,
+  customTags: (tags: unknown[]) =>
+    tags.filter((t) => {
+      const tag = t as { tag?: string; format?: string };
+      return tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp';
+    }),
+};
+
+/**
+ * Parses one input into documents. Yields a result per document (in order), so a caller can check
+ * objects and drop their syntax trees as it goes.
+ */
+export function* parseManifest(input: ManifestInput, limitsIn: Partial<LoadLimits> = {}): Generator<DocumentResult> {
+  const limits = { ...DEFAULT_LIMITS, ...limitsIn };
+  const file = input.file;
+  let errorCount = 0;
+  let suppressed = 0;
+  const fail = (error: ManifestError): DocumentResult | undefined => {
+    errorCount++;
+    if (errorCount <= limits.maxErrorsPerFile) return { error };
+    suppressed++;
+    return undefined;
+  };
+  if (input.text.length > limits.maxFileBytes) {
+    yield { error: { file, code: 'TOO_LARGE', message: `${file}: larger than ${limits.maxFileBytes} bytes; split it into smaller files` } };
+    return;
+  }
+  const counter = { next: 0 };
+  for (const chunk of splitDocuments(input.text)) {
+    if (isEmptyDocument(chunk.text)) {
+      counter.next++;
+      continue;
+    }
+    if (Buffer.byteLength(chunk.text, 'utf8') > limits.maxDocumentBytes) {
+      const document = counter.next++;
+      const r = fail({
+        file,
+        document,
+        line: chunk.line,
+        code: 'TOO_LARGE',
+        message: `${file}:${chunk.line}: document ${document} is larger than ${limits.maxDocumentBytes} bytes; it was not parsed`,
+      });
+      if (r) yield r;
+      continue;
+    }
+    for (const result of parseChunk(file, chunk, counter, limits)) {
+      if ('error' in result) {
+        const r = fail(result.error);
+        if (r) yield r;
+      } else {
+        yield result;
+      }
+    }
+  }
+  if (suppressed > 0) {
+    yield { error: { file, code: 'TOO_MANY_ERRORS', message: `${file}: ${suppressed} more errors not shown` } };
+  }
+}
+
+/** Parses one chunk (normally one document; more if it uses `...` end markers). */
+function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limits: LoadLimits): Generator<DocumentResult> {
+  const lc = new LineCounter();
+  const lineOf = (offset: number): number => chunk.line + lc.linePos(offset).line - 1;
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(chunk.text, { ...PARSE_OPTIONS, lineCounter: lc }) as Document.Parsed[];
+  } catch (e) {
+    yield { error: deepOrInternal(file, counter.next++, chunk.line, e) };
+    return;
+  }
+  if (!Array.isArray(docs)) docs = []; // an empty stream gives an EmptyStream object
+  for (const doc of docs) {
+    const document = counter.next++;
+    const docLine = lineOf(doc.contents?.range?.[0] ?? doc.range[0]);
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      const line = lineOf(e.pos[0]);
+      const dup = e.code === 'DUPLICATE_KEY';
+      const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
+      yield {
+        error: {
+          file,
+          document,
+          line,
+          code: dup ? 'DUPLICATE_KEY' : 'YAML_SYNTAX',
+          message: dup
+            ? `${file}:${line}: document ${document}: duplicate key${keyAt(chunk.text, e.pos)}; Kubernetes rejects duplicate keys — remove one`
+            : `${file}:${line}: document ${document}: invalid YAML: ${firstLine(e.message)}${more}`,
+        },
+      };
+      continue;
+    }
+    if (doc.contents === null) continue; // empty document (`---` with comments only)
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (e) {
+      const msg = (e as Error)?.message ?? '';
+      if (/alias/i.test(msg)) {
+        yield {
+          error: {
+            file,
+            document,
+            line: docLine,
+            code: 'ALIAS_LIMIT',
+            message: `${file}:${docLine}: document ${document}: too many YAML alias expansions (more than ${limits.maxAliasCount}); refusing a possible "billion laughs" document`,
+          },
+        };
+      } else {
+        yield { error: deepOrInternal(file, document, docLine, e) };
+      }
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    const source = helmSource(doc);
+    const base = { file, document, source };
+    const objects: LoadedObject[] = [];
+    const problems: ManifestError[] = [];
+    const asObject = (v: unknown, item: number | undefined, prefix: readonly PathSegment[]): void => {
+      const where = item === undefined ? `document ${document}` : `document ${document} item ${item}`;
+      const line = item === undefined ? docLine : locateNode(doc, prefix, lineOf) ?? docLine;
+      const problem = notKubernetes(v);
+      if (problem) {
+        problems.push({
+          file,
+          document,
+          ...(item !== undefined ? { item } : {}),
+          line,
+          code: 'NOT_KUBERNETES',
+          message: `${file}:${line}: ${where} is not a Kubernetes object: ${problem}`,
+        });
+        return;
+      }
+      const o = v as KubernetesObject;
+      const meta = o.metadata !== null && typeof o.metadata === 'object' ? o.metadata : {};
+      const name = typeof meta.name === 'string' && meta.name !== '' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '';
+      const ref: ObjectRef = {
+        ...base,
+        ...(item !== undefined ? { item } : {}),
+        apiVersion: o.apiVersion as string,
+        kind: o.kind as string,
+        namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
+        name,
+        line,
+        ...(source === undefined ? {} : { source }),
+      };
+      if (source === undefined) delete (ref as { source?: string }).source;
+      objects.push({
+        ref,
+        object: o,
+        locate: (path) => {
+          const segs = typeof path === 'string' ? parsePath(path) : path;
+          return locateNode(doc, prefix.length ? [...prefix, ...segs] : segs, lineOf);
+        },
+      });
+    };
+    if (isList(value)) {
+      const items = (value as { items: unknown[] }).items;
+      for (let i = 0; i < items.length; i++) asObject(items[i], i, ['items', i]);
+    } else {
+      asObject(value, undefined, []);
+    }
+    for (const p of problems) yield { error: p };
+    if (objects.length > 0) yield { objects };
+  }
+}
+
+function deepOrInternal(file: string, document: number, line: number, e: unknown): ManifestError {
+  if (e instanceof RangeError) {
+    return { file, document, line, code: 'TOO_DEEP', message: `${file}:${line}: document ${document} nests too deeply to parse` };
+  }
+  return { file, document, line, code: 'YAML_SYNTAX', message: `${file}:${line}: document ${document}: cannot parse: ${firstLine((e as Error)?.message ?? String(e))}` };
+}
+
+function firstLine(s: string): string {
+  const l = s.split('\n')[0] ?? '';
+  return l.length > 200 ? `${l.slice(0, 200)}…` : l;
+}
+
+/** ` "name"` for a duplicate-key error, from the source text at the error position. */
+function keyAt(text: string, pos: readonly [number, number]): string {
+  const raw = text.slice(pos[0], Math.min(pos[1], pos[0] + 80)).trim();
+  const key = /^["']?([^"':\n]{1,60})/.exec(raw)?.[1];
+  return key ? ` "${key}"` : '';
+}
+
+/** `kind: List` (or any `*List` kind) with an `items` array: kubectl applies each item. */
+function isList(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items);
+}
+
+/** Why a value is not a Kubernetes object, or '' when it is one. */
+function notKubernetes(v: unknown): string {
+  if (v === null || typeof v !== 'object') return `it is a ${v === null ? 'null' : typeof v}, not a mapping`;
+  if (Array.isArray(v)) return 'it is a list, not a mapping';
+  const o = v as Record<string, unknown>;
+  const missing: string[] = [];
+  if (typeof o.apiVersion !== 'string' || o.apiVersion === '') missing.push('apiVersion');
+  if (typeof o.kind !== 'string' || o.kind === '') missing.push('kind');
+  return missing.length ? `no ${missing.join(' or ')} (is it a Helm values file or other non-Kubernetes YAML?)` : '';
+}
+
+/** The path in Helm's `# Source: <chart>/templates/<file>` comment, if the document has one. */
+function helmSource(doc: Document.Parsed): string | undefined {
+  const comments = [doc.commentBefore, doc.contents?.commentBefore];
+  for (const c of comments) {
+    if (!c) continue;
+    const m = /^\s*Source:\s*(\S.*?)\s*$/m.exec(c);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * Walks the document's syntax tree along `segments` and returns the line of the deepest node
+ * reached: a map entry's key, a list item's first token. Stops at aliases (the alias is where the
+ * value is used) and at keys that come from `<<` merges (their parent is reported).
+ */
+function locateNode(doc: Document.Parsed, segments: readonly PathSegment[], lineOf: (offset: number) => number): number | undefined {
+  let node: YamlNode | null | unknown = doc.contents;
+  let offset = (node as YamlNode | null)?.range?.[0];
+  for (const seg of segments) {
+    if (node === null || node === undefined || isAlias(node)) break;
+    if (typeof seg === 'number') {
+      if (!isSeq(node)) break;
+      const item = node.items[seg] as YamlNode | undefined;
+      if (item === undefined || item === null) break;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else {
+      if (!isMap(node)) break;
+      let found: { key: unknown; value: unknown } | undefined;
+      for (const pair of node.items) {
+        const k = pair.key;
+        if (isScalar(k) && String(k.value) === seg) {
+          found = pair;
+          break;
+        }
+      }
+      if (!found) break;
+      const keyNode = found.key as YamlNode;
+      offset = keyNode.range?.[0] ?? offset;
+      node = found.value;
+    }
+  }
+  return offset === undefined ? undefined : lineOf(offset);
+}

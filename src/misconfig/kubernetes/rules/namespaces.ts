@@ -1,0 +1,75 @@
+/**
+ * Namespace-level rules ("this namespace has no ResourceQuota / default-deny NetworkPolicy") report
+ * on one object per namespace: the Namespace object when it is among the inputs, otherwise the
+ * first workload in that namespace.
+ */
+import type { K8sFinding, RuleMeta } from '../model.js';
+import { findingAt, type Anchor } from './finding.js';
+import type { ObjectContext } from './types.js';
+import { q } from './util.js';
+
+export interface NamespaceAnchor {
+  readonly namespace: string;
+  /** `3 workloads (Deployment/web, StatefulSet/db, Job/migrate)` */
+  summary(): string;
+  finding(rule: RuleMeta, message: string): K8sFinding;
+}
+
+/** `namespace "prod"`, or a description of objects that name no namespace. */
+export function namespaceLabel(ns: string): string {
+  return ns === '' ? 'the namespace the objects without metadata.namespace are applied to' : `namespace ${q(ns)}`;
+}
+
+interface Entry {
+  anchor: Anchor;
+  /** The anchor is the Namespace object itself. */
+  isNamespace: boolean;
+  workloads: string[];
+  count: number;
+}
+
+const LISTED = 3;
+
+/** Tracks namespaces that hold workloads, and where to report on each. */
+export class NamespaceAnchors {
+  private readonly entries = new Map<string, Entry>();
+  private readonly namespaceObjects = new Map<string, Anchor>();
+
+  visit(ctx: ObjectContext): void {
+    const { kind, name, namespace } = ctx.ref;
+    if (kind === 'Namespace' && ctx.ref.apiVersion === 'v1') {
+      const anchor = ctx.at('metadata.name');
+      if (!this.namespaceObjects.has(name)) this.namespaceObjects.set(name, anchor);
+      const e = this.entries.get(name);
+      if (e && !e.isNamespace) {
+        e.anchor = anchor;
+        e.isNamespace = true;
+      }
+      return;
+    }
+    if (!ctx.template) return;
+    let e = this.entries.get(namespace);
+    if (!e) {
+      const nsObject = this.namespaceObjects.get(namespace);
+      e = {
+        anchor: nsObject ?? ctx.at(namespace === '' ? 'metadata' : 'metadata.namespace'),
+        isNamespace: nsObject !== undefined,
+        workloads: [],
+        count: 0,
+      };
+      this.entries.set(namespace, e);
+    }
+    e.count++;
+    if (e.workloads.length < LISTED) e.workloads.push(`${kind}/${name || '(unnamed)'}`);
+  }
+
+  /** Namespaces with workloads, in order of first appearance. */
+  all(): NamespaceAnchor[] {
+    return [...this.entries.entries()].map(([namespace, e]) => ({
+      namespace,
+      summary: () =>
+        `${e.count} workload${e.count === 1 ? '' : 's'} (${e.workloads.join(', ')}${e.count > e.workloads.length ? ', …' : ''})`,
+      finding: (rule, message) => findingAt(e.anchor, rule, message),
+    }));
+  }
+}

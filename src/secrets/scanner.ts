@@ -1,0 +1,482 @@
+/**
+ * The secret scanner engine.
+ *
+ * Per file:
+ *   1. global path allowlist (gitleaks semantics: an allowlisted path is not scanned at all)
+ *   2. path-only rules (e.g. `*.p12` files) — these also fire for binary/oversized files
+ *   3. size cap and binary sniff (NUL in the first 8 KiB) → reported as skipped
+ *   4. Buffer → string once; one Aho-Corasick pass finds keyword hits and newlines
+ *   5. a rule runs only if one of its keywords occurred (rules without keywords always run). When static
+ *      analysis proves every match of the rule contains one of its keywords, the rule's regex runs only on
+ *      windows around the hits (bounded by the longest possible match and by the number of lines a match can
+ *      span, aligned to lines, merged when they overlap, capped at `maxWindow`); otherwise over the whole text,
+ *      exactly as gitleaks does
+ *   6. each match: '\n'-trimmed (gitleaks), inline `gitleaks:allow`, secret group, entropy, global then rule
+ *      allowlists (regexTarget secret/match/line, stopwords, AND/OR), generic-vs-specific dedupe
+ *   7. findings are built from hash + redacted prefix + redacted context only: the secret text never
+ *      leaves this module.
+ */
+import { compileRuleSet, type CompiledAllowlist, type CompiledRule, type CompiledRuleSet } from './compile.js';
+import { shannonEntropy } from './entropy.js';
+import { KeywordMatcher, type KeywordScan } from './keywords.js';
+import { redactSecret, redactedContext, sanitize, secretHash, type Span } from './redact.js';
+import { defaultRuleSet } from './rules.js';
+import type { RedactedString, RuleSet, RuleSpec, ScanResult, ScannerOptions, ScannerStats, SecretFinding, SkipReason, SkippedRule } from './types.js';
+
+const DEFAULTS = {
+  maxFileSize: 10 * 1024 * 1024,
+  binarySniffBytes: 8192,
+  maxWindow: 16384,
+  maxHitsPerFile: 200_000,
+  maxFindingsPerFile: 1000,
+  contextChars: 40,
+  inlineAllow: true,
+};
+
+/** windows are widened to whole lines when the line boundary is at most this far away */
+const ALIGN_SLACK = 4096;
+/** allowlist "line" targets and inline-allow checks look at most this far around a match on huge lines */
+const LINE_CAP = 8192;
+const INLINE_ALLOW = ['gitleaks:allow', 'plimsoll:allow'];
+
+interface Candidate {
+  rule: CompiledRule;
+  matchStart: number;
+  matchEnd: number;
+  secretStart: number;
+  secretEnd: number;
+  secret: string;
+  entropy: number;
+}
+
+function isCompiled(x: unknown): x is CompiledRuleSet {
+  return typeof x === 'object' && x !== null && 'global' in x && 'skipped' in x;
+}
+
+export class SecretScanner {
+  readonly rules: readonly CompiledRule[];
+  readonly skippedRules: readonly SkippedRule[];
+  readonly warnings: readonly string[];
+  readonly stats: ScannerStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: { binary: 0, 'too-large': 0, 'allowlisted-path': 0 }, findings: 0 };
+
+  private readonly opts: typeof DEFAULTS & Pick<ScannerOptions, 'onSkip'>;
+  private readonly global: CompiledAllowlist[];
+  private readonly matcher: KeywordMatcher;
+  /** keyword index → indices of rules using it */
+  private readonly kwRules: number[][];
+  private readonly kwLen: number[];
+  private readonly contentRules: CompiledRule[];
+  private readonly noKeywordRules: CompiledRule[];
+  private readonly pathOnlyRules: CompiledRule[];
+
+  constructor(rules: RuleSet | RuleSpec[] | CompiledRuleSet = defaultRuleSet(), opts: ScannerOptions = {}) {
+    const compiled = isCompiled(rules) ? rules : compileRuleSet(Array.isArray(rules) ? { rules, allowlists: [], source: 'rules' } : rules);
+    this.rules = compiled.rules;
+    this.skippedRules = compiled.skipped;
+    this.warnings = compiled.warnings;
+    this.global = compiled.global;
+    const o = { ...DEFAULTS };
+    for (const k of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+      const v = opts[k];
+      if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+    }
+    this.opts = { ...o, onSkip: opts.onSkip };
+
+    this.contentRules = this.rules.filter((r) => r.regex !== null);
+    this.pathOnlyRules = this.rules.filter((r) => r.regex === null && r.path !== null);
+    this.noKeywordRules = this.contentRules.filter((r) => r.keywords.length === 0);
+    const kwIndex = new Map<string, number>();
+    const kwRules: number[][] = [];
+    for (const r of this.contentRules) {
+      for (const k of r.keywords) {
+        let i = kwIndex.get(k);
+        if (i === undefined) {
+          i = kwRules.length;
+          kwIndex.set(k, i);
+          kwRules.push([]);
+        }
+        kwRules[i]!.push(r.index);
+      }
+    }
+    this.kwRules = kwRules;
+    this.kwLen = [...kwIndex.keys()].map((k) => k.length);
+    this.matcher = new KeywordMatcher([...kwIndex.keys()]);
+  }
+
+  /** Scan one file's bytes; see `scan` for skip information. */
+  scanBuffer(path: string, data: Buffer): SecretFinding[] {
+    return this.scan(path, data).findings;
+  }
+
+  /** Scan a string that is not a file (image config Env/Labels/history): no path rules apply. */
+  scanText(source: string, text: string): SecretFinding[] {
+    const findings: SecretFinding[] = [];
+    if (text.length > this.opts.maxFileSize) {
+      this.skip(source, 'too-large', `${text.length} characters exceed the ${this.opts.maxFileSize} limit`);
+      return findings;
+    }
+    this.stats.filesScanned++;
+    this.stats.bytesScanned += text.length;
+    this.scanContent(source, text, false, findings);
+    this.stats.findings += findings.length;
+    return findings;
+  }
+
+  scan(path: string, data: Buffer): ScanResult {
+    const findings: SecretFinding[] = [];
+    if (path !== '' && this.globalPathAllowed(path)) {
+      return { findings, skipped: this.skip(path, 'allowlisted-path', 'path matches a global allowlist') };
+    }
+    for (const r of this.pathOnlyRules) {
+      if (r.path!.test(path) && !this.rulePathAllowed(r, path)) findings.push(this.pathFinding(r, path, data));
+    }
+    if (data.length > this.opts.maxFileSize) {
+      this.stats.findings += findings.length;
+      return { findings, skipped: this.skip(path, 'too-large', `${data.length} bytes exceed the ${this.opts.maxFileSize}-byte limit`) };
+    }
+    const sniff = data.subarray(0, this.opts.binarySniffBytes);
+    if (sniff.indexOf(0) !== -1) {
+      this.stats.findings += findings.length;
+      return { findings, skipped: this.skip(path, 'binary', `NUL byte within the first ${this.opts.binarySniffBytes} bytes`) };
+    }
+    this.stats.filesScanned++;
+    this.stats.bytesScanned += data.length;
+    const truncated = this.scanContent(path, data.toString('utf8'), true, findings);
+    this.stats.findings += findings.length;
+    return truncated > 0 ? { findings, truncatedFindings: truncated } : { findings };
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private skip(path: string, reason: SkipReason, detail: string): { reason: SkipReason; detail: string } {
+    this.stats.filesSkipped[reason]++;
+    this.opts.onSkip?.(path, reason, detail);
+    return { reason, detail };
+  }
+
+  private globalPathAllowed(path: string): boolean {
+    return this.global.some((a) => pathLevelAllowed(a, path));
+  }
+
+  private rulePathAllowed(r: CompiledRule, path: string): boolean {
+    return r.allowlists.some((a) => pathLevelAllowed(a, path));
+  }
+
+  private pathFinding(r: CompiledRule, path: string, data: Buffer): SecretFinding {
+    return {
+      ruleId: r.id,
+      title: r.title,
+      severity: r.severity,
+      path,
+      line: 0,
+      column: 0,
+      match: sanitize(`file detected: ${path}`) as RedactedString,
+      secretHash: secretHash(data),
+      redacted: '' as RedactedString,
+      ...(r.tags.length ? { tags: r.tags } : {}),
+    };
+  }
+
+  /** Returns the number of findings dropped over the cap. */
+  private scanContent(path: string, text: string, hasPath: boolean, out: SecretFinding[]): number {
+    const n = text.length;
+    const ks = this.matcher.scan(text, this.opts.maxHitsPerFile);
+    const lines = new LineIndex(ks, n);
+
+    // which rules run, and how: 1 = windows around hits, 2 = whole text
+    const mode = new Uint8Array(this.rules.length);
+    const consider = (r: CompiledRule): void => {
+      if (mode[r.index] !== 0) return;
+      if (r.path) {
+        if (!hasPath || !r.path.test(path)) {
+          mode[r.index] = 3; // excluded
+          return;
+        }
+      }
+      if (hasPath && this.rulePathAllowed(r, path)) {
+        mode[r.index] = 3;
+        return;
+      }
+      mode[r.index] = r.keywordCovered && !ks.overflow ? 1 : 2;
+    };
+    for (const r of this.noKeywordRules) consider(r);
+    for (let k = 0; k < ks.seen.length; k++) {
+      if (ks.seen[k] !== 1) continue;
+      for (const ri of this.kwRules[k]!) consider(this.rules[ri]!);
+    }
+
+    // windows
+    const windows = new Map<number, number[]>();
+    const maxWindow = this.opts.maxWindow;
+    for (let h = 0; h < ks.hitCount; h++) {
+      const kw = ks.hitKw[h]!;
+      const he = ks.hitEnd[h]!;
+      const hs = he - this.kwLen[kw]!;
+      let hitLine = -1;
+      for (const ri of this.kwRules[kw]!) {
+        if (mode[ri] !== 1) continue;
+        const r = this.rules[ri]!;
+        let lb = hs - maxWindow;
+        let ub = he + maxWindow;
+        if (r.maxLen !== Infinity) {
+          lb = Math.max(lb, he - r.maxLen);
+          ub = Math.min(ub, hs + r.maxLen);
+        }
+        if (r.maxNewlines !== Infinity) {
+          if (hitLine < 0) hitLine = lines.lineOf(hs);
+          lb = Math.max(lb, lines.lineStart(Math.max(0, hitLine - r.maxNewlines)));
+          ub = Math.min(ub, lines.lineEnd(lines.lineOf(Math.max(hs, he - 1)) + r.maxNewlines));
+        }
+        lb = Math.max(0, lb);
+        ub = Math.min(n, ub);
+        // align to whole lines when cheap: keeps \b, ^, $ faithful at window edges
+        const ls = lines.lineStart(lines.lineOf(lb));
+        if (lb - ls <= ALIGN_SLACK) lb = ls;
+        const le = lines.lineEnd(lines.lineOf(ub));
+        if (le - ub <= ALIGN_SLACK) ub = Math.min(n, le + 1);
+        let w = windows.get(ri);
+        if (!w) windows.set(ri, (w = []));
+        const last = w.length - 2;
+        if (last >= 0 && lb <= w[last + 1]! && lb >= w[last]!) {
+          if (ub > w[last + 1]!) w[last + 1] = ub;
+        } else w.push(lb, ub);
+      }
+    }
+
+    // run the regexes
+    const cands: Candidate[] = [];
+    const cap = this.opts.maxFindingsPerFile;
+    let dropped = 0;
+    for (const r of this.contentRules) {
+      const m = mode[r.index];
+      if (m === 1) {
+        const w = mergeWindows(windows.get(r.index) ?? []);
+        for (let i = 0; i < w.length; i += 2) dropped += this.runRule(r, text, w[i]!, w[i + 1]!, lines, path, hasPath, cands, cap);
+      } else if (m === 2) {
+        dropped += this.runRule(r, text, 0, n, lines, path, hasPath, cands, cap);
+      }
+    }
+
+    // gitleaks: a generic finding yields to a specific rule's finding on the same line containing it
+    const kept = cands.filter((f) => {
+      if (!f.rule.generic) return true;
+      const line = lines.lineOf(f.matchStart);
+      return !cands.some((g) => g !== f && !g.rule.generic && g.rule.id !== f.rule.id && lines.lineOf(g.matchStart) === line && g.secret.includes(f.secret));
+    });
+    kept.sort((a, b) => a.secretStart - b.secretStart || a.rule.index - b.rule.index);
+    for (const c of kept) out.push(this.toFinding(c, kept, text, lines, path));
+    return dropped;
+  }
+
+  /** Run one rule over text[from, to); returns the number of candidates dropped over the cap. */
+  private runRule(r: CompiledRule, text: string, from: number, to: number, lines: LineIndex, path: string, hasPath: boolean, cands: Candidate[], cap: number): number {
+    const re = r.regex!;
+    // one character of left context so \b and lookbehinds see the real neighbour; `^` cannot match at
+    // index 1 of a slice, so text-start anchors stay faithful
+    const s0 = from > 0 ? from - 1 : 0;
+    const sub = s0 === 0 && to === text.length ? text : text.slice(s0, to);
+    re.lastIndex = from - s0;
+    let dropped = 0;
+    for (;;) {
+      const m = re.exec(sub);
+      if (!m) break;
+      const raw = m[0];
+      if (raw.length === 0) {
+        // empty match: step over one code point
+        re.lastIndex = m.index + (isHighSurrogate(sub.charCodeAt(m.index)) ? 2 : 1);
+        if (re.lastIndex > sub.length) break;
+        continue;
+      }
+      const c = this.candidate(r, raw, s0 + m.index, text, lines, path, hasPath);
+      if (c) {
+        if (cands.length < cap) cands.push(c);
+        else dropped++;
+      }
+    }
+    re.lastIndex = 0;
+    return dropped;
+  }
+
+  private candidate(r: CompiledRule, raw: string, absStart: number, text: string, lines: LineIndex, path: string, hasPath: boolean): Candidate | null {
+    // gitleaks trims newlines off the match
+    let a = 0;
+    let b = raw.length;
+    while (a < b && raw.charCodeAt(a) === 10) a++;
+    while (b > a && raw.charCodeAt(b - 1) === 10) b--;
+    if (a === b) return null;
+    const match = a === 0 && b === raw.length ? raw : raw.slice(a, b);
+    const matchStart = absStart + a;
+    const matchEnd = matchStart + match.length;
+
+    let lineCache: string | undefined;
+    const lineText = (): string => (lineCache ??= lines.linesAround(text, matchStart, matchEnd));
+    if (this.opts.inlineAllow) {
+      const l = lineText();
+      if (INLINE_ALLOW.some((sig) => l.includes(sig))) return null;
+    }
+
+    // the secret: secretGroup, else the first non-empty group, else the whole (trimmed) match —
+    // found by re-running the pattern on the match text, as gitleaks does
+    let secret = match;
+    let secOff = 0;
+    if (r.groupCount > 0) {
+      const g = r.regexD!.exec(match);
+      if (g && g.length >= 2) {
+        const pick = (i: number): boolean => {
+          const v = g[i];
+          const idx = g.indices?.[i];
+          if (v === undefined || !idx) return false;
+          secret = v;
+          secOff = idx[0];
+          return true;
+        };
+        if (r.secretGroup > 0) {
+          if (!pick(r.secretGroup) || secret.length === 0) return null;
+        } else {
+          for (let i = 1; i < g.length; i++) if (g[i] && pick(i)) break;
+        }
+      }
+    }
+    const entropy = shannonEntropy(secret);
+    if (r.entropy !== 0 && entropy <= r.entropy) return null;
+
+    const ctx = { secret, match, line: lineText, path: hasPath ? path : '' };
+    if (this.global.some((al) => findingAllowed(al, ctx))) return null;
+    if (r.allowlists.some((al) => findingAllowed(al, ctx))) return null;
+    return { rule: r, matchStart, matchEnd, secretStart: matchStart + secOff, secretEnd: matchStart + secOff + secret.length, secret, entropy };
+  }
+
+  private toFinding(c: Candidate, all: Candidate[], text: string, lines: LineIndex, path: string): SecretFinding {
+    const li = lines.lineOf(c.secretStart);
+    const ls = lines.lineStart(li);
+    const le = lines.lineEnd(li);
+    // cut huge lines around the secret before redaction
+    const from = Math.max(ls, c.secretStart - LINE_CAP);
+    const to = Math.min(le, c.secretStart + LINE_CAP);
+    const line = text.slice(from, to);
+    const spans: Span[] = [];
+    for (const o of all) {
+      if (o.secretEnd <= from || o.secretStart >= to) continue;
+      spans.push({ start: o.secretStart - from, end: o.secretEnd - from, secret: o.secret });
+    }
+    const focus: Span = { start: c.secretStart - from, end: c.secretEnd - from, secret: c.secret };
+    const f: SecretFinding = {
+      ruleId: c.rule.id,
+      title: c.rule.title,
+      severity: c.rule.severity,
+      path,
+      line: li + 1,
+      column: c.secretStart - ls + 1,
+      match: redactedContext(line, spans, focus, this.opts.contextChars),
+      secretHash: secretHash(c.secret),
+      redacted: redactSecret(c.secret),
+      entropy: Math.round(c.entropy * 100) / 100,
+    };
+    if (c.rule.tags.length) f.tags = c.rule.tags;
+    return f;
+  }
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** sort + merge flat [lb, ub] pairs */
+function mergeWindows(w: number[]): number[] {
+  if (w.length <= 2) return w;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < w.length; i += 2) pairs.push([w[i]!, w[i + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [lb, ub] of pairs) {
+    const k = out.length;
+    if (k > 0 && lb <= out[k - 1]!) {
+      if (ub > out[k - 1]!) out[k - 1] = ub;
+    } else out.push(lb, ub);
+  }
+  return out;
+}
+
+/** gitleaks' file-level allowlist check (commits never match: there are none). */
+function pathLevelAllowed(a: CompiledAllowlist, path: string): boolean {
+  if (path === '') return false;
+  const pathAllowed = a.paths.length > 0 && a.paths.some((p) => p.test(path));
+  if (!a.and) return pathAllowed;
+  if (a.regexes.length > 0 || a.brokenRegexes || a.stopwords.length > 0) return false; // decided per finding
+  const checks: boolean[] = [];
+  if (a.hasCommits) checks.push(false);
+  if (a.paths.length > 0) checks.push(pathAllowed);
+  return checks.length > 0 && checks.every(Boolean);
+}
+
+interface FindingCtx {
+  secret: string;
+  match: string;
+  line: () => string;
+  path: string;
+}
+
+/** gitleaks' finding-level allowlist check. */
+function findingAllowed(a: CompiledAllowlist, f: FindingCtx): boolean {
+  const regexAllowed = (): boolean => {
+    if (a.regexes.length === 0) return false;
+    const target = a.target === 'match' ? f.match : a.target === 'line' ? f.line() : f.secret;
+    return target !== '' && a.regexes.some((re) => re.test(target));
+  };
+  const stopword = (): boolean => {
+    if (a.stopwords.length === 0 || f.secret === '') return false;
+    const s = f.secret.toLowerCase();
+    return a.stopwords.some((w) => s.includes(w));
+  };
+  if (!a.and) return regexAllowed() || stopword();
+  const checks: (() => boolean)[] = [];
+  if (a.hasCommits) checks.push(() => false);
+  if (a.paths.length > 0) checks.push(() => f.path !== '' && a.paths.some((p) => p.test(f.path)));
+  if (a.regexes.length > 0 || a.brokenRegexes) checks.push(regexAllowed);
+  if (a.stopwords.length > 0) checks.push(stopword);
+  return checks.length > 0 && checks.every((c) => c());
+}
+
+/** Line lookups over the newline offsets recorded by the keyword pass. */
+class LineIndex {
+  private readonly nl: Int32Array;
+  private readonly count: number;
+  constructor(
+    ks: KeywordScan,
+    private readonly n: number,
+  ) {
+    this.nl = ks.newlines;
+    this.count = ks.newlineCount;
+  }
+
+  /** 0-based line of offset `pos` (= number of newlines before it) */
+  lineOf(pos: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.nl[mid]! < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  lineStart(line: number): number {
+    if (line <= 0) return 0;
+    if (line > this.count) return this.n;
+    return this.nl[line - 1]! + 1;
+  }
+
+  /** offset of the '\n' ending the line, or the text length */
+  lineEnd(line: number): number {
+    if (line >= this.count) return this.n;
+    return this.nl[line]!;
+  }
+
+  /** the full line(s) spanned by [start, end), capped around the match on huge lines */
+  linesAround(text: string, start: number, end: number): string {
+    const ls = Math.max(this.lineStart(this.lineOf(start)), start - LINE_CAP);
+    const le = Math.min(this.lineEnd(this.lineOf(Math.max(start, end - 1))), end + LINE_CAP);
+    return text.slice(ls, le);
+  }
+}

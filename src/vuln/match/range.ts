@@ -59,7 +59,11 @@ export function evaluateRange(scheme: VersionScheme, installed: ParsedVersion, r
   }
   if (!affected) return { affected: false };
   // the closing event of the interval the version is in: first fixed/last_affected above it
-  const close = evs.find((e) => (e.kind === 'fixed' || e.kind === 'last_affected') && e.parsed !== null && scheme.compareParsed(installed, e.parsed) < 0);
+  const close = evs.find((e) => {
+    if (e.parsed === null) return false;
+    const c = scheme.compareParsed(installed, e.parsed);
+    return (e.kind === 'fixed' && c < 0) || (e.kind === 'last_affected' && c <= 0);
+  });
   const parts = [opened ? vs(opened, '>=') : '>=0'];
   if (close) parts.push(close.kind === 'fixed' ? vs(close, '<') : vs(close, '<='));
   return { affected: true, fixed: close?.kind === 'fixed' ? close.version : undefined, matched: parts.join(' ') };

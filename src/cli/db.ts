@@ -40,11 +40,11 @@ function sourceRows(sources: SourceReport[]): string {
   );
 }
 
-function printWarnings(sources: SourceReport[], quiet: boolean): void {
+function printWarnings(io: DbCommandIO, sources: SourceReport[], quiet: boolean): void {
   if (quiet) return;
   for (const s of sources) {
-    for (const w of s.warningMessages.slice(0, WARNINGS_SHOWN)) process.stderr.write(`plimsoll: warning: ${w}\n`);
-    if (s.warnings > WARNINGS_SHOWN) process.stderr.write(`plimsoll: warning: … ${s.warnings - WARNINGS_SHOWN} more for ${shortLocation(s.location)} (see --format json)\n`);
+    for (const w of s.warningMessages.slice(0, WARNINGS_SHOWN)) io.stderr.write(`plimsoll: warning: ${w}\n`);
+    if (s.warnings > WARNINGS_SHOWN) io.stderr.write(`plimsoll: warning: … ${s.warnings - WARNINGS_SHOWN} more for ${shortLocation(s.location)} (see --format json)\n`);
   }
 }
 
@@ -117,7 +117,13 @@ async function withSignals<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerDbCommand(program: Command): void {
+/** Where the commands print (tests pass their own sinks). */
+export interface DbCommandIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+}
+
+export function registerDbCommand(program: Command, io: DbCommandIO = { stdout: process.stdout, stderr: process.stderr }): void {
   const db = program
     .command('db')
     .description('build, update and inspect the offline vulnerability advisory database')
@@ -148,14 +154,14 @@ Examples:
         importPaths(dbPath, paths, {
           fresh: flags.fresh,
           onSource: (s) => {
-            if (!quiet && process.stderr.isTTY) process.stderr.write(`plimsoll: imported ${shortLocation(s.location)}: ${s.records} advisories\n`);
+            if (!quiet && io.stderr.isTTY) io.stderr.write(`plimsoll: imported ${shortLocation(s.location)}: ${s.records} advisories\n`);
           },
         }),
       );
-      if (flags.format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      if (flags.format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else {
-        process.stdout.write(formatImport(report));
-        printWarnings(report.sources, quiet);
+        io.stdout.write(formatImport(report));
+        printWarnings(io, report.sources, quiet);
       }
     });
 
@@ -187,14 +193,15 @@ Examples:
           fresh: flags.fresh,
           timeoutMs: flags.timeout ? flags.timeout * 1000 : undefined,
           log: (m) => {
-            if (!quiet && process.stderr.isTTY) process.stderr.write(`plimsoll: ${m}\n`);
+            if (!quiet && io.stderr.isTTY) io.stderr.write(`plimsoll: ${m}\n`);
           },
         }),
       );
-      if (flags.format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      if (flags.format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else {
-        process.stdout.write(formatUpdate(report));
+        io.stdout.write(formatUpdate(report));
         printWarnings(
+          io,
           report.ecosystems.flatMap((e) => (e.report ? [e.report] : [])),
           quiet,
         );
@@ -209,7 +216,7 @@ Examples:
       const adb = AdvisoryDB.open(resolveDbPath(flags.db));
       try {
         const s = adb.status();
-        process.stdout.write(flags.format === 'json' ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
+        io.stdout.write(flags.format === 'json' ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
       } finally {
         adb.close();
       }

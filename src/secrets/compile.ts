@@ -62,7 +62,7 @@ export function compilePattern(p: string | RegExp, extraFlags = ''): PatternResu
   }
   // JS literal: interpret through the RE2 translator (same semantics as file rules) when it parses
   const prefix = (p.flags.includes('i') ? 'i' : '') + (p.flags.includes('m') ? 'm' : '') + (p.flags.includes('s') ? 's' : '');
-  const t = translateRe2(prefix ? `(?${prefix})${p.source}` : p.source);
+  const t = translateRe2(prefix ? `(?${prefix})${p.source}` : p.source, { maxRepeat: 100_000 });
   if (t.ok) return { ok: true, regex: new RegExp(t.source, t.flags + extraFlags), parsed: t.parsed };
   try {
     const flags = [...new Set((p.flags.replace(/[gyd]/g, '') + extraFlags).split(''))].join('');

@@ -78,8 +78,13 @@ interface Flags {
 }
 
 /** Parse a Go RE2 pattern. Throws Re2SyntaxError (caught by `translateRe2`). */
-export function parseRe2(pattern: string): ParsedRegex {
-  return new Re2Parser(pattern).parse();
+export interface ParseOptions {
+  /** largest allowed {n,m} count; RE2's limit is 1000 (plimsoll's own JS-literal rules may go higher) */
+  maxRepeat?: number;
+}
+
+export function parseRe2(pattern: string, opts: ParseOptions = {}): ParsedRegex {
+  return new Re2Parser(pattern, opts.maxRepeat ?? MAX_REPEAT).parse();
 }
 
 class Re2Parser {
@@ -91,7 +96,10 @@ class Re2Parser {
   /** UTF-16 offset of each code point index (length cps.length + 1) */
   private readonly offsets: number[];
 
-  constructor(private readonly pattern: string) {
+  constructor(
+    private readonly pattern: string,
+    private readonly maxRepeat: number,
+  ) {
     this.cps = Array.from(pattern, (c) => c.codePointAt(0)!);
     this.offsets = [0];
     for (const cp of this.cps) this.offsets.push(this.offsets[this.offsets.length - 1]! + (cp > 0xffff ? 2 : 1));
@@ -207,7 +215,7 @@ class Re2Parser {
     if (!m) return null;
     const min = Number(m[1]);
     const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-    if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT) || (max !== Infinity && max < min)) {
+    if (min > this.maxRepeat || (max !== Infinity && max > this.maxRepeat) || (max !== Infinity && max < min)) {
       this.err(`invalid repeat count: ${m[0]}`);
     }
     if (consume) this.pos += m[0].length; // ASCII only
@@ -812,10 +820,10 @@ function chooseMode(ast: ReNode): EmitMode {
  * Translate a Go RE2 pattern into a JS RegExp source + flags ("u", maybe "i"). Never throws: syntax the
  * engine cannot honour comes back as `{ ok: false, reason }`.
  */
-export function translateRe2(pattern: string): TranslateResult {
+export function translateRe2(pattern: string, opts: ParseOptions = {}): TranslateResult {
   let parsed: ParsedRegex;
   try {
-    parsed = parseRe2(pattern);
+    parsed = parseRe2(pattern, opts);
   } catch (e) {
     if (e instanceof Re2SyntaxError) return { ok: false, reason: e.message };
     return { ok: false, reason: `internal error while parsing: ${(e as Error).message}` };

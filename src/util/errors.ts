@@ -23,6 +23,14 @@ export type ErrorCode =
   | 'IO_ERROR'
   /** a malware scanning engine (clamd) is unreachable, refused, timed out or answered nonsense */
   | 'MALWARE_ENGINE'
+  /** a signature, attestation or bundle did not verify (or none was found): exit 1 */
+  | 'VERIFY_FAILED'
+  /** a verified attestation did not satisfy the --policy: exit 1 */
+  | 'POLICY_FAILED'
+  /** a key file is malformed, truncated, of an unsupported algorithm or size */
+  | 'KEY_INVALID'
+  /** an encrypted private key did not decrypt with the given password */
+  | 'PASSWORD_WRONG'
   | 'INTERNAL';
 
 export class PlimsollError extends Error {
@@ -66,6 +74,9 @@ export function exitCodeFor(e: unknown): number {
       return ExitCode.REGISTRY;
     case 'INTERNAL':
       return ExitCode.INTERNAL;
+    case 'VERIFY_FAILED':
+    case 'POLICY_FAILED':
+      return ExitCode.FINDINGS;
     default:
       return ExitCode.INPUT;
   }

@@ -15,7 +15,7 @@
  */
 import { readdir, lstat, stat, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { KubernetesObject } from './types.js';
 import type { ManifestError, ObjectRef } from './model.js';
 import { parsePath, type PathSegment } from './paths.js';
@@ -270,10 +270,10 @@ const PARSE_OPTIONS = {
   uniqueKeys: true,
   merge: true,
   prettyErrors: false,
-  customTags: (tags: unknown[]) =>
+  customTags: (tags: Tags): Tags =>
     tags.filter((t) => {
-      const tag = t as { tag?: string; format?: string };
-      return tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp';
+      if (typeof t === 'string') return t !== 'timestamp' && t !== 'intTime' && t !== 'floatTime';
+      return t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp';
     }),
 };
 
@@ -346,6 +346,10 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
       const line = lineOf(e.pos[0]);
+      if (/call stack/i.test(e.message)) {
+        yield { error: { file, document, line: docLine, code: 'TOO_DEEP', message: `${file}:${docLine}: document ${document} nests too deeply to parse` } };
+        continue;
+      }
       const dup = e.code === 'DUPLICATE_KEY';
       const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
       yield {
@@ -384,7 +388,6 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
     }
     if (value === null || value === undefined) continue;
     const source = helmSource(doc);
-    const base = { file, document, source };
     const objects: LoadedObject[] = [];
     const problems: ManifestError[] = [];
     const asObject = (v: unknown, item: number | undefined, prefix: readonly PathSegment[]): void => {
@@ -406,7 +409,8 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
       const meta = o.metadata !== null && typeof o.metadata === 'object' ? o.metadata : {};
       const name = typeof meta.name === 'string' && meta.name !== '' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '';
       const ref: ObjectRef = {
-        ...base,
+        file,
+        document,
         ...(item !== undefined ? { item } : {}),
         apiVersion: o.apiVersion as string,
         kind: o.kind as string,
@@ -415,7 +419,6 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
         line,
         ...(source === undefined ? {} : { source }),
       };
-      if (source === undefined) delete (ref as { source?: string }).source;
       objects.push({
         ref,
         object: o,
@@ -475,7 +478,10 @@ function notKubernetes(v: unknown): string {
 
 /** The path in Helm's `# Source: <chart>/templates/<file>` comment, if the document has one. */
 function helmSource(doc: Document.Parsed): string | undefined {
-  const comments = [doc.commentBefore, doc.contents?.commentBefore];
+  const contents = doc.contents;
+  const firstKey = isMap(contents) ? (contents.items[0]?.key as YamlNode | undefined) : undefined;
+  // At the very top of a stream yaml attaches the comment to the first key, elsewhere to the map.
+  const comments = [doc.commentBefore, contents?.commentBefore, firstKey?.commentBefore];
   for (const c of comments) {
     if (!c) continue;
     const m = /^\s*Source:\s*(\S.*?)\s*$/m.exec(c);

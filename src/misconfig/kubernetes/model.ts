@@ -2,21 +2,17 @@
  * Result types of the Kubernetes manifest checks (`plimsoll config` on YAML/JSON manifests).
  */
 import type { PssLevel } from './pss/index.js';
+import type { CheckInfo, MisconfigFinding } from '../findings.js';
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type { Severity, MisconfigFinding } from '../findings.js';
 
-/** Static description of a rule: what `--list-rules`, SARIF `rules[]` and docs show. */
-export interface RuleMeta {
-  /** Stable id, `PLM-K8S-NNN` (or `PLM-K8S-PSS-<check>` for Pod Security Standards checks). */
-  readonly id: string;
-  readonly severity: Severity;
-  /** One line, what is wrong: `Container has no memory limit`. */
-  readonly title: string;
-  /** Why it matters. */
-  readonly description: string;
-  /** What to change. */
-  readonly remediation: string;
-  /** Grouping: `dos`, `images`, `privilege`, `rbac`, `network`, `hygiene`, `pss`. */
+/**
+ * Static description of a rule: the shared CheckInfo (what `--list-rules`, SARIF `rules[]` and
+ * docs show) plus a grouping. Ids are stable: `PLM-K8S-NNN`, or `PLM-K8S-PSS-<check>` for the Pod
+ * Security Standards checks.
+ */
+export interface RuleMeta extends Readonly<CheckInfo> {
+  /** `dos`, `images`, `privilege`, `rbac`, `network`, `hygiene`, `pss`. */
   readonly category: string;
 }
 
@@ -40,24 +36,6 @@ export interface ObjectRef {
   readonly source?: string;
 }
 
-/** A misconfiguration found in one object. */
-export interface K8sFinding {
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly title: string;
-  /** What was found in this object, e.g. `container "app" has no memory limit`. */
-  readonly message: string;
-  readonly remediation: string;
-  readonly category: string;
-  readonly object: ObjectRef;
-  /** Field path relative to the object (`spec.template.spec.containers[1].resources`). */
-  readonly path: string;
-  /** 1-based line of the offending field (or of its closest existing parent when the field is missing). */
-  readonly line?: number;
-  /** The offending value or setting, redacted where it may be a secret. */
-  readonly evidence?: string;
-}
-
 export interface PssViolationReport {
   readonly check: string;
   readonly reason: string;
@@ -79,7 +57,7 @@ export interface PssReport {
 export interface CheckedObject extends ObjectRef {
   /** Only for objects with a pod template, when `--pss` was given. */
   pss?: PssReport;
-  findings: K8sFinding[];
+  findings: MisconfigFinding[];
 }
 
 export type ManifestErrorCode =
@@ -90,9 +68,14 @@ export type ManifestErrorCode =
   | 'ALIAS_LIMIT'
   | 'TOO_DEEP'
   | 'NOT_KUBERNETES'
-  | 'TOO_MANY_ERRORS';
+  | 'TOO_MANY_ERRORS'
+  /** A rule threw: a bug in plimsoll, reported instead of aborting the run. */
+  | 'CHECK_FAILED';
 
-/** A file, document or list item that could not be checked. The rest of the input still is. */
+/**
+ * A file, document or list item that could not be checked (the rest of the input still is). A
+ * superset of the shared ConfigParseError.
+ */
 export interface ManifestError {
   readonly file: string;
   readonly document?: number;
@@ -116,6 +99,7 @@ export interface CheckOptions {
 
 export interface CheckResult {
   objects: CheckedObject[];
-  findings: K8sFinding[];
+  /** Every finding, also listed under its object (same instances), in `compareFindings` order. */
+  findings: MisconfigFinding[];
   errors: ManifestError[];
 }

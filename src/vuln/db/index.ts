@@ -28,6 +28,8 @@ import type { Sqlite } from './open.js';
 import type { AffectedNote, StoredRange } from './rows.js';
 
 export type { AffectedNote, StoredRange } from './rows.js';
+import { resolveDbPath } from './paths.js';
+import { BUILD_HINT } from './open.js';
 export { defaultDbPath, resolveDbPath } from './paths.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { BUILD_HINT } from './open.js';
@@ -213,18 +215,24 @@ export class AdvisoryDB {
       raw: db.prepare(`SELECT raw FROM advisories WHERE id = ?`),
       idsForAlias: db.prepare(`SELECT id FROM advisories WHERE id = ? UNION SELECT id FROM aliases WHERE alias = ? ORDER BY 1`),
       aliasesOf: db.prepare(`SELECT alias AS x FROM aliases WHERE id = ? AND kind <> 'related' UNION SELECT id AS x FROM aliases WHERE alias = ? AND kind <> 'related' ORDER BY 1`),
-      bases: db.prepare(`SELECT DISTINCT eco_base FROM affected`),
+      hasBase: db.prepare(`SELECT 1 FROM affected WHERE eco_base = ? LIMIT 1`),
+      baseNoCase: db.prepare(`SELECT eco_base FROM affected WHERE eco_base = ? COLLATE NOCASE LIMIT 1`),
       releases: db.prepare(`SELECT DISTINCT eco_release FROM affected WHERE eco_base = ? AND eco_release IS NOT NULL ORDER BY eco_release`),
     };
   }
 
-  /** Ecosystem base as stored ("pypi" -> "PyPI"), falling back to the canonical OSV spelling. */
+  /**
+   * Ecosystem base as stored. Known OSV ecosystems are stored in canonical spelling ("pypi" -> "PyPI");
+   * unknown ones as the advisory wrote them, so those fall back to a case-insensitive lookup.
+   */
   private base(ecosystemBase: string): string {
     const hit = this.baseCache.get(ecosystemBase);
     if (hit) return hit;
-    const canonical = canonicalEcosystemBase(ecosystemBase);
-    let stored = canonical;
-    for (const r of this.q.bases.all() as { eco_base: string }[]) if (r.eco_base.toLowerCase() === canonical.toLowerCase()) stored = r.eco_base;
+    let stored = canonicalEcosystemBase(ecosystemBase);
+    if (!this.q.hasBase.get(stored)) {
+      const row = this.q.baseNoCase.get(stored) as { eco_base: string } | undefined;
+      if (row) stored = row.eco_base;
+    }
     this.baseCache.set(ecosystemBase, stored);
     return stored;
   }
@@ -396,5 +404,26 @@ export class AdvisoryDB {
   close(): void {
     this.db?.close();
     this.db = undefined;
+  }
+}
+
+/**
+ * Open the database a command should use: --db if given, else $PLIMSOLL_DB, else the user cache
+ * location. plimsoll ships no advisory data; when there is no database the error says where it looked
+ * and how to build one (offline from files, or by download).
+ */
+export function openAdvisoryDb(dbFlag?: string): AdvisoryDB {
+  const path = resolveDbPath(dbFlag);
+  try {
+    return AdvisoryDB.open(path);
+  } catch (e) {
+    if (e instanceof PlimsollError && e.code === 'NOT_FOUND' && !dbFlag) {
+      throw new PlimsollError(
+        'NOT_FOUND',
+        `no advisory database at ${path} (the default location; set --db FILE or $PLIMSOLL_DB to use another); ${BUILD_HINT}`,
+        { cause: e },
+      );
+    }
+    throw e;
   }
 }

@@ -173,7 +173,9 @@ async function fetchHttp(url: string, prior: StoredValidators | undefined, dest:
       await res.body?.cancel();
       throw new PlimsollError('REGISTRY_ERROR', `${url}: HTTP ${res.status} ${res.statusText}; try again later`);
     }
-    const declared = Number(res.headers.get('content-length') ?? NaN);
+    // with a content-encoding, fetch decodes the body and Content-Length counts the encoded bytes
+    const encoded = (res.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+    const declared = encoded ? NaN : Number(res.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > opts.maxBytes) {
       await res.body.cancel();
       throw new PlimsollError('REGISTRY_ERROR', `${url}: ${declared} bytes, more than the ${opts.maxBytes}-byte download limit; refusing it`);

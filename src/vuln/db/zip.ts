@@ -3,9 +3,11 @@
  *  - at most `maxEntries` members;
  *  - a member declaring more than `maxMemberBytes` is skipped with a warning (not inflated);
  *  - inflated bytes across the archive are capped by `maxTotalBytes` (a zip bomb fails the archive);
- *  - yauzl validates each member's size against the central directory and checks CRC-32, so a
- *    truncated or corrupt archive fails as a whole: it is an integrity error, never a partial import.
+ *  - yauzl validates each member's size against the central directory and we check its CRC-32 (yauzl
+ *    does not), so a truncated or corrupt archive fails as a whole: an integrity error, never a
+ *    partial import.
  */
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import { PlimsollError } from '../../util/errors.js';
@@ -100,5 +102,8 @@ async function readEntry(zip: ZipFile, entry: Entry, max: number): Promise<Buffe
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size);
+  const data = Buffer.concat(chunks, size);
+  // yauzl checks sizes but not CRC-32: verify it here so a corrupt member fails the archive
+  if (crc32(data) >>> 0 !== entry.crc32 >>> 0) throw new Error(`CRC-32 mismatch (stored ${entry.crc32.toString(16)}, computed ${crc32(data).toString(16)})`);
+  return data;
 }

@@ -1,27 +1,41 @@
-/** Building findings from rule metadata and a located field. */
-import type { K8sFinding, ObjectRef, RuleMeta } from '../model.js';
+/** Building findings (the shared MisconfigFinding) from rule metadata and a located field. */
+import type { MisconfigFinding } from '../../findings.js';
+import type { ObjectRef, RuleMeta } from '../model.js';
 
 /** A field of an object, located in the source (made while the object is visited). */
 export interface Anchor {
   readonly ref: ObjectRef;
+  /** Object-relative field path. */
   readonly path: string;
   readonly line?: number;
 }
 
-export function findingAt(anchor: Anchor, rule: RuleMeta, message: string, evidence?: string): K8sFinding {
-  const f: {
-    -readonly [K in keyof K8sFinding]: K8sFinding[K];
-  } = {
-    ruleId: rule.id,
+/** Which object each finding belongs to (findings made in `visit` are reported in `finish`). */
+const owners = new WeakMap<MisconfigFinding, ObjectRef>();
+
+export function ownerOf(finding: MisconfigFinding): ObjectRef | undefined {
+  return owners.get(finding);
+}
+
+export function findingAt(anchor: Anchor, rule: RuleMeta, description: string, evidence?: string): MisconfigFinding {
+  const ref = anchor.ref;
+  const object: NonNullable<MisconfigFinding['target']['object']> = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, index: ref.document };
+  if (ref.namespace !== '') object.namespace = ref.namespace;
+  const f: MisconfigFinding = {
+    id: rule.id,
     severity: rule.severity,
     title: rule.title,
-    message,
+    description,
     remediation: rule.remediation,
-    category: rule.category,
-    object: anchor.ref,
-    path: anchor.path,
+    target: {
+      file: ref.file,
+      ...(anchor.line !== undefined ? { line: anchor.line } : {}),
+      path: anchor.path,
+      object,
+    },
   };
-  if (anchor.line !== undefined) f.line = anchor.line;
-  if (evidence !== undefined) f.evidence = evidence;
+  if (rule.aliases.length > 0) f.aliases = [...rule.aliases];
+  if (evidence !== undefined) f.evidence = evidence.length > 300 ? `${evidence.slice(0, 300)}…` : evidence;
+  owners.set(f, ref);
   return f;
 }

@@ -7,7 +7,7 @@
 import { parseImageReference, DOCKER_HUB, type ImageReference } from '../../../image/reference.js';
 import { PlimsollError } from '../../../util/errors.js';
 import type { ObjectContext, RuleModule } from './types.js';
-import { own, q, rule, str } from './util.js';
+import { describe, own, q, rule, str } from './util.js';
 
 const CAT = 'images';
 
@@ -102,7 +102,7 @@ function object(ctx: ObjectContext): void {
     if (!ref) continue;
     const imagePath = `${c.path}.image`;
     const shown = q(image, 200);
-    const who = `${c.label} of ${ctx.ref.kind} ${q(ctx.ref.name || '(unnamed)')}`;
+    const who = `${c.label} of ${describe(ctx.ref.kind, ctx.ref.name, ctx.ref.namespace)}`;
     if (ref.digest === undefined) {
       ctx.report(NOT_PINNED, imagePath, `${who} uses image ${shown} by tag, not by digest`, image);
       if (ref.tag === 'latest') {

@@ -3,7 +3,7 @@
  * on one object per namespace: the Namespace object when it is among the inputs, otherwise the
  * first workload in that namespace.
  */
-import type { K8sFinding, RuleMeta } from '../model.js';
+import type { MisconfigFinding, RuleMeta } from '../model.js';
 import { findingAt, type Anchor } from './finding.js';
 import type { ObjectContext } from './types.js';
 import { q } from './util.js';
@@ -12,12 +12,12 @@ export interface NamespaceAnchor {
   readonly namespace: string;
   /** `3 workloads (Deployment/web, StatefulSet/db, Job/migrate)` */
   summary(): string;
-  finding(rule: RuleMeta, message: string): K8sFinding;
+  finding(rule: RuleMeta, message: string): MisconfigFinding;
 }
 
 /** `namespace "prod"`, or a description of objects that name no namespace. */
 export function namespaceLabel(ns: string): string {
-  return ns === '' ? 'the namespace the objects without metadata.namespace are applied to' : `namespace ${q(ns)}`;
+  return ns === '' ? 'the namespace of objects without metadata.namespace' : `namespace ${q(ns)}`;
 }
 
 interface Entry {

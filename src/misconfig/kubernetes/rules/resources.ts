@@ -6,7 +6,7 @@
  * at admission (`default` -> limits, `defaultRequest` -> requests), so containers it covers are not
  * reported. A container that sets a limit but no request gets the limit as its request.
  */
-import type { K8sFinding } from '../model.js';
+import type { MisconfigFinding } from '../model.js';
 import type { Collector, ObjectContext, RuleModule } from './types.js';
 import { arr, describe, obj, own, rule, str } from './util.js';
 import { namespaceLabel, NamespaceAnchors } from './namespaces.js';
@@ -63,7 +63,7 @@ interface Candidate {
   readonly resource: Resource;
   /** true: a limit is missing; false: a request is missing. */
   readonly limit: boolean;
-  readonly finding: K8sFinding;
+  readonly finding: MisconfigFinding;
 }
 
 /** Per namespace: which resources a Container LimitRange defaults. */

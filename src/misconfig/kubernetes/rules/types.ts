@@ -11,7 +11,7 @@
 import type { Container, KubernetesObject, PodSpec } from '../types.js';
 import type { PodTemplateRef } from '../workloads.js';
 import type { LoadedObject } from '../load.js';
-import type { CheckOptions, K8sFinding, ObjectRef, RuleMeta } from '../model.js';
+import type { CheckOptions, MisconfigFinding, ObjectRef, RuleMeta } from '../model.js';
 import type { Anchor } from './finding.js';
 
 export type ContainerGroup = 'initContainers' | 'containers' | 'ephemeralContainers';
@@ -41,7 +41,7 @@ export interface ObjectContext {
   /** Locates a field of this object (for findings a collector makes in `finish`). */
   at(path: string): Anchor;
   /** Creates a located finding on this object without reporting it (collectors keep it for later). */
-  finding(rule: RuleMeta, path: string, message: string, evidence?: string): K8sFinding;
+  finding(rule: RuleMeta, path: string, message: string, evidence?: string): MisconfigFinding;
   /** Creates and reports a finding on this object. */
   report(rule: RuleMeta, path: string, message: string, evidence?: string): void;
 }
@@ -49,7 +49,7 @@ export interface ObjectContext {
 export interface Collector {
   visit(ctx: ObjectContext): void;
   /** Called once after every object was visited; `emit` reports a finding made during `visit`. */
-  finish(emit: (finding: K8sFinding) => void): void;
+  finish(emit: (finding: MisconfigFinding) => void): void;
 }
 
 export interface RuleModule {

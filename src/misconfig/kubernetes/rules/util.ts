@@ -4,6 +4,8 @@
  */
 import type { RuleMeta, Severity } from '../model.js';
 
+const DOCS = 'https://kubernetes.io/docs/';
+
 export type Obj = Record<string, unknown>;
 
 export function obj(v: unknown): Obj | undefined {
@@ -47,6 +49,7 @@ export function describe(kind: string, name: string, namespace: string): string 
   return `${kind} ${q(name || '(unnamed)')}${namespace ? ` in namespace ${q(namespace)}` : ''}`;
 }
 
+/** Rule metadata; `references` are kubernetes.io/docs/ paths or full URLs. */
 export function rule(
   id: string,
   severity: Severity,
@@ -54,6 +57,16 @@ export function rule(
   title: string,
   description: string,
   remediation: string,
+  references: readonly string[] = [],
 ): RuleMeta {
-  return Object.freeze({ id, severity, category, title, description, remediation });
+  return Object.freeze({
+    id,
+    aliases: [],
+    severity,
+    category,
+    title,
+    description,
+    remediation,
+    references: references.map((r) => (/^https?:/.test(r) ? r : DOCS + r)),
+  });
 }

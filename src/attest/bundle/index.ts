@@ -1,0 +1,2 @@
+export { BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE, dsseBundle, messageSignatureBundle, parseBundle, serializeBundle, type BundleVersion, type ParsedBundle, type SerializedKeyBundle } from './bundle.js';
+export { BundleAnnotations, EMPTY_DESCRIPTOR, bundleReferrerManifest, fetchBundleReferrer, listBundleReferrers, pushBundleReferrer, type FetchedReferrer, type PushedReferrer, type ReferrerListing, type ReferrerVia } from './oci.js';

@@ -1,0 +1,147 @@
+/**
+ * `checkManifests`: parse the inputs, run every rule on every object (and the Pod Security
+ * Standards evaluator on every pod template when asked), and return the objects with their
+ * findings plus per-file/per-document errors.
+ *
+ * Objects are processed one document at a time; syntax trees (needed for source lines) are dropped
+ * as soon as a document's objects were visited, so memory follows the parsed values, not the ASTs.
+ */
+import { checksFor } from './pss/index.js';
+import { extractPodTemplate } from './workloads.js';
+import type { Container, PodSpec } from './types.js';
+import { parseManifest, type LoadedObject, type ManifestInput } from './load.js';
+import { compareFindings } from '../findings.js';
+import type { CheckedObject, CheckOptions, CheckResult, ManifestError, MisconfigFinding, ObjectRef } from './model.js';
+import { MODULES } from './rules/index.js';
+import { checkPss } from './rules/pss.js';
+import { findingAt, ownerOf, type Anchor } from './rules/finding.js';
+import type { Collector, ContainerGroup, ContainerInfo, ObjectContext } from './rules/types.js';
+import { arr, obj, own, q, str } from './rules/util.js';
+
+const GROUPS: ReadonlyArray<[ContainerGroup, string]> = [
+  ['initContainers', 'init container'],
+  ['containers', 'container'],
+  ['ephemeralContainers', 'ephemeral container'],
+];
+
+function containersOf(spec: PodSpec | null, specPath: string): ContainerInfo[] {
+  const out: ContainerInfo[] = [];
+  if (!spec) return out;
+  for (const [group, word] of GROUPS) {
+    const list = arr(own(spec, group));
+    for (let i = 0; i < list.length; i++) {
+      const c = obj(list[i]);
+      if (!c) continue;
+      const name = str(own(c, 'name'));
+      out.push({
+        container: c as Container,
+        group,
+        index: i,
+        path: `${specPath}.${group}[${i}]`,
+        label: name ? `${word} ${q(name, 80)}` : `${word} #${i}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Validates options up front so a bad `--pss` fails before any input is read. */
+export function validateCheckOptions(options: CheckOptions): void {
+  if (options.pss) checksFor(options.pss.level, options.pss.version); // throws PlimsollError(USAGE)
+}
+
+/**
+ * Checks Kubernetes manifests. Never throws for bad input (it becomes `errors`); throws
+ * PlimsollError(USAGE) for invalid options.
+ */
+export function checkManifests(inputs: readonly ManifestInput[], options: CheckOptions = {}): CheckResult {
+  validateCheckOptions(options);
+  const collectors: Collector[] = [];
+  for (const m of MODULES) if (m.collector) collectors.push(m.collector(options));
+  const objects: CheckedObject[] = [];
+  const byRef = new Map<ObjectRef, CheckedObject>();
+  const errors: ManifestError[] = [];
+
+  const ruleFailed = (ref: ObjectRef, e: unknown): void => {
+    // A rule must never throw on hostile input; if one does, say so and keep going.
+    errors.push({
+      file: ref.file,
+      document: ref.document,
+      ...(ref.item !== undefined ? { item: ref.item } : {}),
+      ...(ref.line !== undefined ? { line: ref.line } : {}),
+      code: 'CHECK_FAILED',
+      message: `${ref.file}: ${ref.kind} ${q(ref.name)}: a check failed unexpectedly (please report this bug): ${(e as Error)?.message ?? String(e)}`,
+    });
+  };
+
+  const visit = (loaded: LoadedObject): void => {
+    const ref = loaded.ref;
+    const checked: CheckedObject = { ...ref, findings: [] };
+    objects.push(checked);
+    byRef.set(ref, checked);
+    const template = extractPodTemplate(loaded.object);
+    const podSpec = template ? ((obj(template.spec) as PodSpec | undefined) ?? null) : null;
+    const at = (path: string): Anchor => {
+      const line = loaded.locate(path);
+      return line === undefined ? { ref, path } : { ref, path, line };
+    };
+    const ctx: ObjectContext = {
+      ref,
+      object: loaded.object,
+      loaded,
+      template,
+      podSpec,
+      containers: template ? containersOf(podSpec, template.specPath) : [],
+      options,
+      at,
+      finding: (rule, path, message, evidence) => findingAt(at(path), rule, message, evidence),
+      report: (rule, path, message, evidence) => {
+        checked.findings.push(findingAt(at(path), rule, message, evidence));
+      },
+    };
+    for (const m of MODULES) {
+      if (!m.object) continue;
+      try {
+        m.object(ctx);
+      } catch (e) {
+        ruleFailed(ref, e);
+      }
+    }
+    for (const c of collectors) {
+      try {
+        c.visit(ctx);
+      } catch (e) {
+        ruleFailed(ref, e);
+      }
+    }
+    if (options.pss && template) {
+      try {
+        const report = checkPss(ctx, options.pss.level, options.pss.version);
+        if (report) checked.pss = report;
+      } catch (e) {
+        ruleFailed(ref, e);
+      }
+    }
+  };
+
+  for (const input of inputs) {
+    for (const result of parseManifest(input, options.limits)) {
+      if ('error' in result) errors.push(result.error);
+      else for (const loaded of result.objects) visit(loaded);
+    }
+  }
+
+  const emit = (f: MisconfigFinding): void => {
+    const owner = ownerOf(f);
+    if (owner) byRef.get(owner)?.findings.push(f);
+  };
+  for (const c of collectors) c.finish(emit);
+
+  const findings: MisconfigFinding[] = [];
+  for (const o of objects) {
+    o.findings.sort(compareFindings);
+    for (const f of o.findings) findings.push(f);
+  }
+  findings.sort(compareFindings);
+  return { objects, findings, errors };
+}

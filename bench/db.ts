@@ -46,7 +46,7 @@ try {
   let i = 0;
   const imp = await best(runs, () => importPaths(join(tmp.path, `run${i++}.db`), [data], { fresh: true }));
   const dbPath = imp.value.dbPath;
-  const advisories = imp.value.sources.reduce((a, s) => a + s.records, 0);
+  const advisories = imp.value.totals.advisories;
 
   const db = AdvisoryDB.open(dbPath);
   const names: [string, string | undefined, string][] = [];

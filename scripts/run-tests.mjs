@@ -16,7 +16,7 @@ function walk(dir) {
   for (const n of names.sort()) {
     const p = join(dir, n);
     const st = statSync(p);
-    if (st.isDirectory()) { if (n !== 'node_modules' && n !== 'fixtures') walk(p); }
+    if (st.isDirectory()) { if (n !== 'node_modules') walk(p); }
     else if (n.endsWith('.test.ts')) files.push(p);
   }
 }

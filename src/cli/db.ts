@@ -49,11 +49,11 @@ function printWarnings(io: DbCommandIO, sources: SourceReport[], quiet: boolean)
 }
 
 function formatImport(r: ImportReport): string {
-  const total = r.sources.reduce((n, s) => n + s.records, 0);
   const notes = r.sources.filter((s) => s.note).map((s) => `note: ${shortLocation(s.location)}: ${s.note}\n`);
   const ignored = r.ignored.length ? [`ignored ${r.ignored.length} file(s) that are not advisory data: ${r.ignored.slice(0, 5).join(', ')}${r.ignored.length > 5 ? ', …' : ''}\n`] : [];
   return (
-    `imported ${total} advisories from ${r.sources.length} source(s) into ${r.dbPath} in ${r.seconds.toFixed(1)} s\n` +
+    `imported ${r.sources.length} source(s) into ${r.dbPath} in ${r.seconds.toFixed(1)} s: the database now holds ${r.totals.advisories} advisories ` +
+    `(${r.totals.affected} affected entries, ${r.totals.withdrawn} withdrawn excluded)\n` +
     `content digest ${r.contentDigest}\n\n` +
     sourceRows(r.sources) +
     (notes.length || ignored.length ? '\n' + [...notes, ...ignored].join('') : '')

@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { ExitCode, PlimsollError, exitCodeFor, isPlimsollError } from '../util/errors.js';
 import { registerSbomCommand } from './sbom.js';
+import { registerScanCommand } from './scan.js';
+import { registerDbCommand } from './db.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -36,6 +38,8 @@ Exit codes:
     );
   program.exitOverride();
   registerSbomCommand(program);
+  registerScanCommand(program);
+  registerDbCommand(program);
   return program;
 }
 

@@ -11,7 +11,7 @@ import { TempDir } from '../util/tmp.js';
 import { PlimsollError } from '../util/errors.js';
 import { createProgress } from './progress.js';
 import { imageOptions, type ImageFlags } from './image-flags.js';
-import { AdvisoryDB, resolveDbPath } from '../vuln/db/index.js';
+import { openAdvisoryDb } from '../vuln/db/index.js';
 import { atOrAbove, scanDocument, type ScanReport } from '../vuln/scan.js';
 import type { FindingSeverity } from '../vuln/types.js';
 import type { SbomDocument } from '../sbom/model.js';
@@ -79,7 +79,7 @@ export function registerScanCommand(program: Command): void {
   cmd.action(async (target: string, flags: ScanFlags) => {
     const quiet = Boolean(program.opts().quiet);
     const severities = parseSeverities(flags.severity);
-    const db = AdvisoryDB.open(resolveDbPath(flags.db));
+    const db = openAdvisoryDb(flags.db);
     const tmp = new TempDir();
     const progress = createProgress(!quiet);
     try {

@@ -218,7 +218,22 @@ function keySet(key: Json): string[] | null {
   return null;
 }
 
-const memberOf = (k: string, set: string[]): boolean => set.some((v) => wildcardMatch(k, v) || wildcardMatch(v, k));
+const RANGE_RE = /^(-?\d+(?:\.\d+)?)-(-?\d+(?:\.\d+)?)$/;
+const NOT_RANGE_RE = /^!(-?\d+(?:\.\d+)?)-(-?\d+(?:\.\d+)?)$/;
+
+/** Set membership with wildcards both ways and numeric ranges (`5000-6000`, `!1-10`) in the value. */
+function memberOf(k: string, set: string[]): boolean {
+  for (const v of set) {
+    if (wildcardMatch(k, v) || wildcardMatch(v, k)) return true;
+    const r = RANGE_RE.exec(v) ?? NOT_RANGE_RE.exec(v);
+    if (r && k.trim() !== '' && Number.isFinite(Number(k))) {
+      const n = Number(k);
+      const inside = n >= Number(r[1]) && n <= Number(r[2]);
+      if (v.startsWith('!') ? !inside : inside) return true;
+    }
+  }
+  return false;
+}
 
 export function applyOperator(op: Operator, key: Json, value: Json): boolean {
   switch (op) {

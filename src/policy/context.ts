@@ -96,9 +96,26 @@ function applyJmes(t: Template | undefined, data: Json, scope: EvalScope): Json 
   return searchAst(compileJmes(expr), data);
 }
 
+/** Splits `a.b."c.d".e` into [a, b, c.d, e]. */
+export function splitPath(dotted: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < dotted.length; i++) {
+    const c = dotted[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (c === '.' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
 /** Sets a (possibly dotted) variable in the context object, merging objects. */
 export function setVariable(target: JsonObject, dotted: string, value: Json): void {
-  const parts = dotted.split('.');
+  const parts = splitPath(dotted);
   let cur = target;
   for (let i = 0; i < parts.length - 1; i++) {
     const p = parts[i]!;

@@ -8,7 +8,7 @@
 import type { CompiledPolicy, CompiledRule, CompiledValidation } from './load.js';
 import type { EvalRequest, FailureAction, Json, JsonObject, Operation, PolicyResponse, RuleResponse, TraceEntry } from './types.js';
 import { evaluateConditions } from './conditions.js';
-import { ContextError, loadContextEntries, setVariable } from './context.js';
+import { ContextError, loadContextEntries, setVariable, splitPath } from './context.js';
 import { gvkOf, matchRule, type MatchInput } from './match.js';
 import { matchPattern } from './pattern/validate.js';
 import { wildcardMatch } from './pattern/wildcards.js';
@@ -82,9 +82,10 @@ export function buildContext(req: EvalRequest): { data: JsonObject; object: Json
     operation,
     object,
     oldObject,
-    userInfo: { username, groups: u.groups ?? [] },
-    roles: u.roles ?? [],
-    clusterRoles: u.clusterRoles ?? [],
+    // like Kyverno's RequestInfo JSON: empty fields are omitted (so they read as null)
+    userInfo: { ...(username ? { username } : {}), ...(u.uid ? { uid: u.uid } : {}), ...(u.groups?.length ? { groups: u.groups } : {}) },
+    ...(u.roles?.length ? { roles: u.roles } : {}),
+    ...(u.clusterRoles?.length ? { clusterRoles: u.clusterRoles } : {}),
     namespace: req.resource.namespace,
     name: req.resource.name,
     kind: { group: gvk.group, version: gvk.version, kind: gvk.kind },
@@ -99,7 +100,7 @@ export function buildContext(req: EvalRequest): { data: JsonObject; object: Json
   const supplied = new Set<string>();
   for (const [k, v] of Object.entries(req.variables ?? {})) {
     setVariable(data, k, v);
-    supplied.add(k.split('.')[0]!);
+    supplied.add(splitPath(k)[0]!);
   }
   // values may rewrite the object itself (request.object.*)
   const r = data['request'];
@@ -190,7 +191,7 @@ function checkDeny(run: RuleRun, v: { deny?: import('./conditions.js').CompiledC
     return { status: 'error', message: `failed to check deny conditions: ${(e as Error).message}` };
   }
   for (const t of out.trace) trace?.push({ step: 'deny condition', detail: t });
-  if (!out.ok || !v.deny) {
+  if (!out.ok) {
     return { status: 'pass', message: `validation rule '${rule.name}' passed.` };
   }
   const condMsg = out.messages.join('; ');
@@ -272,6 +273,29 @@ function effectiveAction(rule: CompiledRule, namespace: string): FailureAction {
   return rule.failureAction;
 }
 
+/** Kinds without a namespace (the common built-in ones). */
+export const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'CSIDriver',
+  'CSINode',
+  'APIService',
+  'ClusterPolicy',
+  'PodSecurityPolicy',
+  'CertificateSigningRequest',
+  'VolumeAttachment',
+]);
+
 export interface EvalOptions {
   exceptions?: CompiledException[];
 }
@@ -307,7 +331,19 @@ export function evaluateRule(
     return { rule: rule.name, status: 'skip', message: `rule skipped due to policy exception ${ex}`, failureAction, exception: ex, ...(trace ? { trace } : {}) };
   }
   const scope: EvalScope = { data: { ...ctx.data }, deleteRequest: ctx.operation === 'DELETE' };
-  const run: RuleRun = { rule, scope, target, supplied: ctx.supplied, req, trace };
+  let supplied: ReadonlySet<string> = ctx.supplied;
+  const ruleVars = req.ruleVariables?.[rule.name] ?? req.ruleVariables?.[rule.name.replace(/^autogen-(cronjob-)?/, '')];
+  if (ruleVars) {
+    const s = new Set(supplied);
+    for (const [k, val] of Object.entries(ruleVars)) {
+      setVariable(scope.data, k, val);
+      s.add(splitPath(k)[0]!);
+    }
+    supplied = s;
+    const op = (scope.data['request'] as JsonObject | undefined)?.['operation'];
+    if (op === 'DELETE') scope.deleteRequest = true;
+  }
+  const run: RuleRun = { rule, scope, target, supplied, req, trace };
   const v = rule.validate;
   let out = runValidator(run, { context: rule.context, preconditions: rule.preconditions, ...v }, 0);
   // UPDATE: a pattern result identical for the old object means nothing changed
@@ -336,9 +372,14 @@ export function evaluateRule(
 /** Evaluates every rule of a policy against one request. */
 export function evaluatePolicy(policy: CompiledPolicy, req: EvalRequest, opts: EvalOptions = {}): PolicyResponse {
   const resp: PolicyResponse = { policy: policy.name, policyNamespace: policy.namespace, resource: req.resource, rules: [], notMatched: [] };
-  if (policy.kind === 'Policy' && req.resource.namespace !== policy.namespace) {
-    resp.notMatched = policy.rules.filter((r) => r.type === 'validate').map((r) => r.name);
-    return resp;
+  if (policy.kind === 'Policy') {
+    // kubectl semantics: a namespaced object without a namespace lands in `default`
+    const ns = req.resource.namespace || (CLUSTER_SCOPED.has(req.resource.kind) ? '' : 'default');
+    if (ns !== policy.namespace) {
+      resp.notMatched = policy.rules.filter((r) => r.type === 'validate').map((r) => r.name);
+      return resp;
+    }
+    if (ns !== req.resource.namespace) req = { ...req, resource: { ...req.resource, namespace: ns } };
   }
   const ctx = buildContext(req);
   for (const rule of policy.rules) {

@@ -386,7 +386,7 @@ export function parseDocuments(text: string, source: string): JsonObject[] {
   const out: JsonObject[] = [];
   let docs;
   try {
-    docs = parseAllDocuments(text, { maxAliasCount: 200, uniqueKeys: false });
+    docs = parseAllDocuments(text, { uniqueKeys: false });
   } catch (e) {
     throw new PlimsollError('PARSE_ERROR', `${source}: cannot parse YAML: ${(e as Error).message}`);
   }

@@ -73,7 +73,7 @@ function strList(v: Json | undefined, where: string): string[] {
   });
 }
 
-const isUpper = (s: string): boolean => /^[A-Z*?]/.test(s);
+const isUpper = (s: string): boolean => /^[A-Z]/.test(s);
 
 /** Kyverno kind selector forms: Kind, Kind/sub, v1/Kind, group/v1/Kind, group/v1/Kind/sub, v1/Kind/sub. */
 export function parseKindSelector(s: string): KindSelector {
@@ -82,10 +82,11 @@ export function parseKindSelector(s: string): KindSelector {
     case 1:
       return { group: '*', version: '*', kind: p[0]!, subresource: '', source: s };
     case 2:
-      if (isUpper(p[0]!) && !isUpper(p[1]!)) return { group: '*', version: '*', kind: p[0]!, subresource: p[1]!, source: s };
+      if (p[0] === '*') return { group: '*', version: '*', kind: p[1]!, subresource: '', source: s };
+      if (isUpper(p[0]!) && !isUpper(p[1]!) && p[1] !== '*') return { group: '*', version: '*', kind: p[0]!, subresource: p[1]!, source: s };
       return { group: '', version: p[0]!, kind: p[1]!, subresource: '', source: s };
     case 3:
-      if (isUpper(p[1]!)) return { group: '', version: p[0]!, kind: p[1]!, subresource: p[2]!, source: s };
+      if (isUpper(p[1]!) && !isUpper(p[2]!)) return { group: '', version: p[0]!, kind: p[1]!, subresource: p[2]!, source: s };
       return { group: p[0]!, version: p[1]!, kind: p[2]!, subresource: '', source: s };
     default:
       return { group: p[0]!, version: p[1]!, kind: p[2]!, subresource: p.slice(3).join('/'), source: s };

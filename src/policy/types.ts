@@ -71,6 +71,8 @@ export interface EvalRequest {
   namespaceLabels?: Record<string, string>;
   /** Extra JSON-context variables (dotted keys allowed: `request.operation`). */
   variables?: Record<string, Json>;
+  /** Per-rule variables (test values for one rule; they also stand in for its context entries). */
+  ruleVariables?: Record<string, Record<string, Json>>;
   /** Overrides the group/version/kind used for matching (subresources). */
   gvk?: { group: string; version: string; kind: string };
   subresource?: string;

@@ -162,13 +162,14 @@ export function compileRuleSet(set: RuleSet): CompiledRuleSet {
   const warnings: string[] = [...(set.warnings ?? [])];
   const rules: CompiledRule[] = [];
   const skipped: SkippedRule[] = [];
-  const seen = new Set<string>();
-  for (const spec of set.rules) {
-    if (seen.has(spec.id)) {
-      skipped.push({ id: spec.id, reason: 'duplicate rule id (the first definition wins)' });
+  // as in gitleaks, a later definition of the same id replaces an earlier one
+  const last = new Map<string, number>();
+  set.rules.forEach((r, i) => last.set(r.id, i));
+  for (const [i, spec] of set.rules.entries()) {
+    if (last.get(spec.id) !== i) {
+      warnings.push(`${set.source}: rule "${spec.id}" is defined more than once; the last definition is used`);
       continue;
     }
-    seen.add(spec.id);
     const r = compileRule(spec, rules.length, warnings);
     if ('reason' in r) skipped.push(r);
     else rules.push(r);

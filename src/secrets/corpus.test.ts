@@ -270,6 +270,10 @@ test("plimsoll's built-in rules on the same samples: recall and FP rate per fami
   t.diagnostic(`  ${siblings} FP samples left out: they are true secrets of a sibling rule of the same provider`);
   t.diagnostic(`plimsoll built-in rules (any rule): TP ${anyRule.tpFound}/${anyRule.tp}, FP ${anyRule.fpFlagged}/${anyRule.fp}`);
   for (const m of misses) t.diagnostic(`  miss: ${m}`);
-  assert.ok(total.tpFound / total.tp >= 0.9, `recall ${total.tpFound}/${total.tp}`);
-  assert.ok(total.fpFlagged / total.fp <= 0.1, `FP ${total.fpFlagged}/${total.fp}`);
+  // floors: our rules must catch what gitleaks' rules catch for nearly every provider; the FP budget is
+  // dominated by 15 Google API keys that gitleaks allowlists by value (keys shipped in public software)
+  assert.ok(total.tpFound / total.tp >= 0.97, `recall ${total.tpFound}/${total.tp}`);
+  assert.ok(total.fpFlagged / total.fp <= 0.08, `FP ${total.fpFlagged}/${total.fp}`);
+  const lit = bySource.get('literal')!;
+  assert.ok(lit.tpFound / lit.tp >= 0.95, `literal recall ${lit.tpFound}/${lit.tp}`);
 });

@@ -232,6 +232,7 @@ function fromDocument(doc: TomlTable, source: string, opts: LoadOptions, depth: 
 
   // extend: the base's rules come first; a rule with the same id in this file is merged into it
   const entries: { raw?: RawRule; base?: RuleSpec }[] = raw.map((r) => ({ raw: r }));
+  let extended = false;
   let globalAllowlists: AllowlistSpec[] = globals.filter((g) => !g.targetRules?.length);
   const extendV = top.get('extend');
   if (extendV !== undefined && depth < MAX_EXTEND_DEPTH) {
@@ -252,6 +253,7 @@ function fromDocument(doc: TomlTable, source: string, opts: LoadOptions, depth: 
       base = /\.json$/i.test(path) ? loadGitleaksJson(text, { ...opts, source: path }) : fromDocument(parseToml(text, path), path, opts, depth + 1);
     }
     if (base) {
+      extended = true;
       for (const id of disabled) if (!base.rules.some((r) => r.id === id)) warnings.push(`${source}: disabled rule "${id}" does not exist in the extended config`);
       const byId = new Map(entries.map((e) => [e.raw!.id, e]));
       const fromBase: { raw?: RawRule; base?: RuleSpec }[] = [];
@@ -281,7 +283,12 @@ function fromDocument(doc: TomlTable, source: string, opts: LoadOptions, depth: 
       bad(source, `rule |id| is missing or empty${ctx}`);
     }
     const spec = base ? mergeRule(base, r) : toSpec(r);
-    if (spec.regex === undefined && spec.path === undefined) bad(source, `rule "${r.id}": both regex and path are empty, the rule would have no effect`);
+    if (spec.regex === undefined && spec.path === undefined) {
+      // gitleaks skips this check for configs that extend another one; we drop the rule instead
+      if (!extended) bad(source, `rule "${r.id}": both regex and path are empty, the rule would have no effect`);
+      warnings.push(`${source}: rule "${r.id}" has neither regex nor path (and extends nothing) and was ignored`);
+      continue;
+    }
     if (spec.regex !== undefined && spec.secretGroup) {
       const groups = groupCountOf(spec.regex);
       if (groups !== null && spec.secretGroup > groups) {

@@ -26,15 +26,19 @@ export interface KeywordScan {
 
 export class KeywordMatcher {
   readonly keywords: readonly string[];
-  /** dense ASCII transitions: delta[state * 128 + c] */
+  /**
+   * Dense ASCII transitions, pre-multiplied: for state s (stored as s << 7) and ASCII code c,
+   * next = delta[(s << 7) | c]; the entry is (t << 7), or ~(t << 7) when t has outputs — so the hot loop
+   * needs one load and one sign test per character.
+   */
   private readonly delta: Int32Array;
   /** outputs per state: outIdx[outStart[s] .. outStart[s+1]) */
   private readonly outStart: Int32Array;
   private readonly outIdx: Int32Array;
-  private readonly hasOut: Uint8Array;
   private readonly fail: Int32Array;
   /** non-ASCII goto edges (only when some keyword has non-ASCII characters) */
   private readonly wide: Map<number, number>[] | null;
+  private readonly hasOutState: Uint8Array;
 
   // scratch buffers reused across scans (the scanner is single-threaded)
   private hitEndBuf = new Int32Array(1024);
@@ -125,11 +129,15 @@ export class KeywordMatcher {
       if (uniq.length > 0) hasOut[s] = 1;
     }
     outStart[n] = flat.length;
+    for (let i = 0; i < delta.length; i++) {
+      const t = delta[i]!;
+      delta[i] = hasOut[t] ? ~(t << 7) : t << 7;
+    }
     this.delta = delta;
+    this.hasOutState = hasOut;
     this.fail = fail;
     this.outStart = outStart;
     this.outIdx = Int32Array.from(flat);
-    this.hasOut = hasOut;
     this.wide = anyWide ? gotoMaps.map((m) => new Map([...m].filter(([c]) => c >= 128))) : null;
   }
 
@@ -151,7 +159,6 @@ export class KeywordMatcher {
    */
   scan(text: string, maxHits = 200_000): KeywordScan {
     const delta = this.delta;
-    const hasOut = this.hasOut;
     const outStart = this.outStart;
     const outIdx = this.outIdx;
     const wide = this.wide !== null;
@@ -159,42 +166,55 @@ export class KeywordMatcher {
     let hitEnd = this.hitEndBuf;
     let hitKw = this.hitKwBuf;
     let nl = this.nlBuf;
+    let nlCap = nl.length;
     let hits = 0;
     let nls = 0;
     let overflow = false;
+    /** current state, pre-multiplied by 128 */
     let s = 0;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c < 128) {
         if (c === 10) {
-          if (nls === nl.length) {
-            const g = new Int32Array(nl.length * 2);
+          if (nls === nlCap) {
+            const g = new Int32Array(nlCap * 2);
             g.set(nl);
             nl = g;
+            nlCap = g.length;
           }
           nl[nls++] = i;
         }
-        s = delta[(s << 7) | c]!;
-      } else s = wide ? this.stepWide(s, c) : 0;
-      if (hasOut[s] === 1) {
-        for (let k = outStart[s]!, e = outStart[s + 1]!; k < e; k++) {
-          const kw = outIdx[k]!;
-          seen[kw] = 1;
-          if (hits < maxHits) {
-            if (hits === hitEnd.length) {
-              const g1 = new Int32Array(hitEnd.length * 2);
-              g1.set(hitEnd);
-              hitEnd = g1;
-              const g2 = new Int32Array(hitKw.length * 2);
-              g2.set(hitKw);
-              hitKw = g2;
-            }
-            hitEnd[hits] = i + 1;
-            hitKw[hits] = kw;
-            hits++;
-          } else overflow = true;
+        s = delta[s | c]!;
+        if (s >= 0) continue;
+        s = ~s;
+      } else {
+        if (!wide) {
+          s = 0;
+          continue;
         }
+        const st = this.stepWide(s >> 7, c);
+        s = st << 7;
+        if (this.hasOutState[st] !== 1) continue;
+      }
+      // the state has outputs: record every keyword ending here
+      const st = s >> 7;
+      for (let k = outStart[st]!, e = outStart[st + 1]!; k < e; k++) {
+        const kw = outIdx[k]!;
+        seen[kw] = 1;
+        if (hits < maxHits) {
+          if (hits === hitEnd.length) {
+            const g1 = new Int32Array(hitEnd.length * 2);
+            g1.set(hitEnd);
+            hitEnd = g1;
+            const g2 = new Int32Array(hitKw.length * 2);
+            g2.set(hitKw);
+            hitKw = g2;
+          }
+          hitEnd[hits] = i + 1;
+          hitKw[hits] = kw;
+          hits++;
+        } else overflow = true;
       }
     }
     // keep grown buffers for next time, but don't hold on to huge ones

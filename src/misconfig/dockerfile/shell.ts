@@ -25,6 +25,8 @@ export interface ShellWord {
   quoted: boolean;
   /** Contains `$…` or a backtick substitution. */
   expansion: boolean;
+  /** Starts with an unquoted `NAME=` (a variable assignment when it precedes the command). */
+  assignment?: boolean;
 }
 
 export interface Redirect {
@@ -254,6 +256,7 @@ function readWord(src: string, i: number, base: number, depth: number, counter: 
   let text = '';
   let quoted = false;
   let expansion = false;
+  let assignment = false;
   const nested: ShellCommand[] = [];
   const n = src.length;
 
@@ -367,10 +370,13 @@ function readWord(src: string, i: number, base: number, depth: number, counter: 
       dollar();
       continue;
     }
+    if (c === '=' && !assignment && !quoted && !expansion && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?$/.test(text)) assignment = true;
     text += c;
     i++;
   }
-  return { token: { t: 'word', w: { text, offset: base + start, quoted, expansion }, nested }, end: Math.max(i, start + 1) };
+  const w: ShellWord = { text, offset: base + start, quoted, expansion };
+  if (assignment) w.assignment = true;
+  return { token: { t: 'word', w, nested }, end: Math.max(i, start + 1) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,7 +469,7 @@ function build(tokens: Token[], depth: number, inSub: boolean, viaC: boolean, co
         if (RESERVED_SKIP.has(w.text)) continue;
       }
       if (cur.header) continue;
-      if (cur.words.length === 0 && !w.quoted && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(w.text)) {
+      if (cur.words.length === 0 && w.assignment) {
         cur.assignments.push(w.text);
         cur.nested.push(...tok.nested);
         continue;

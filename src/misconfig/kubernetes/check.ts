@@ -10,7 +10,7 @@ import { checksFor } from './pss/index.js';
 import { extractPodTemplate } from './workloads.js';
 import type { Container, PodSpec } from './types.js';
 import { parseManifest, type LoadedObject, type ManifestInput } from './load.js';
-import { compareFindings } from '../findings.js';
+import { checkMatches, compareFindings } from '../findings.js';
 import type { CheckedObject, CheckOptions, CheckResult, ManifestError, MisconfigFinding, ObjectRef } from './model.js';
 import { MODULES } from './rules/index.js';
 import { checkPss } from './rules/pss.js';
@@ -45,6 +45,14 @@ function containersOf(spec: PodSpec | null, specPath: string): ContainerInfo[] {
   return out;
 }
 
+/** Annotation listing rule ids (comma-separated) an object is exempt from, with a reason in review. */
+export const IGNORE_ANNOTATION = 'plimsoll.dev/ignore';
+
+function ignoreAnnotation(object: unknown): string[] {
+  const v = own(own(own(object, 'metadata'), 'annotations'), IGNORE_ANNOTATION);
+  return typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter((x) => x !== '') : [];
+}
+
 /** Validates options up front so a bad `--pss` fails before any input is read. */
 export function validateCheckOptions(options: CheckOptions): void {
   if (options.pss) checksFor(options.pss.level, options.pss.version); // throws PlimsollError(USAGE)
@@ -61,6 +69,8 @@ export function checkManifests(inputs: readonly ManifestInput[], options: CheckO
   const objects: CheckedObject[] = [];
   const byRef = new Map<ObjectRef, CheckedObject>();
   const errors: ManifestError[] = [];
+  /** Rule ids an object opts out of with the `plimsoll.dev/ignore` annotation. */
+  const optOuts = new Map<CheckedObject, string[]>();
 
   const ruleFailed = (ref: ObjectRef, e: unknown): void => {
     // A rule must never throw on hostile input; if one does, say so and keep going.
@@ -70,7 +80,7 @@ export function checkManifests(inputs: readonly ManifestInput[], options: CheckO
       ...(ref.item !== undefined ? { item: ref.item } : {}),
       ...(ref.line !== undefined ? { line: ref.line } : {}),
       code: 'CHECK_FAILED',
-      message: `${ref.file}: ${ref.kind} ${q(ref.name)}: a check failed unexpectedly (please report this bug): ${(e as Error)?.message ?? String(e)}`,
+      message: `document ${ref.document}: ${ref.kind} ${q(ref.name)}: a check failed unexpectedly (please report this bug): ${(e as Error)?.message ?? String(e)}`,
     });
   };
 
@@ -79,6 +89,8 @@ export function checkManifests(inputs: readonly ManifestInput[], options: CheckO
     const checked: CheckedObject = { ...ref, findings: [] };
     objects.push(checked);
     byRef.set(ref, checked);
+    const ignore = ignoreAnnotation(loaded.object);
+    if (ignore.length > 0) optOuts.set(checked, ignore);
     const template = extractPodTemplate(loaded.object);
     const podSpec = template ? ((obj(template.spec) as PodSpec | undefined) ?? null) : null;
     const at = (path: string): Anchor => {
@@ -137,6 +149,7 @@ export function checkManifests(inputs: readonly ManifestInput[], options: CheckO
   };
   for (const c of collectors) c.finish(emit);
 
+  for (const [o, ids] of optOuts) o.findings = o.findings.filter((f) => !ids.some((id) => checkMatches(f, id)));
   const findings: MisconfigFinding[] = [];
   for (const o of objects) {
     o.findings.sort(compareFindings);

@@ -202,7 +202,7 @@ test('readManifestInputs: directories (recursive, sorted, manifest extensions on
     assert.deepEqual(inputs.map((i) => i.file.replace(dir, 'D')), ['D/a.yml', 'D/b.yaml', 'D/sub/c.json', '-']);
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.code, 'READ_ERROR');
-    assert.match(errors[0]!.message, /missing\.yaml: cannot read: no such file or directory/);
+    assert.match(errors[0]!.message, /^cannot read: no such file or directory/);
     const capped = await readManifestInputs([join(dir, 'a.yml'), '-'], { stdin: Readable.from([Buffer.alloc(100, 0x20)]), limits: { maxFileBytes: 20 } });
     assert.deepEqual(capped.errors.map((e) => [e.file.replace(dir, 'D'), e.code]), [
       ['D/a.yml', 'TOO_LARGE'],

@@ -145,11 +145,11 @@ class TooLarge extends Error {}
 
 function readError(file: string, e: unknown, cap: number): ManifestError {
   if (e instanceof TooLarge) {
-    return { file, code: 'TOO_LARGE', message: `${file}: larger than ${cap} bytes; split it into smaller files` };
+    return { file, code: 'TOO_LARGE', message: `larger than ${cap} bytes; split it into smaller files` };
   }
   const code = (e as NodeJS.ErrnoException)?.code;
   const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error)?.message ?? String(e);
-  return { file, code: 'READ_ERROR', message: `${file}: cannot read: ${why}` };
+  return { file, code: 'READ_ERROR', message: `cannot read: ${why}` };
 }
 
 async function readCapped(file: string, cap: number): Promise<string> {
@@ -293,7 +293,7 @@ export function* parseManifest(input: ManifestInput, limitsIn: Partial<LoadLimit
     return undefined;
   };
   if (input.text.length > limits.maxFileBytes) {
-    yield { error: { file, code: 'TOO_LARGE', message: `${file}: larger than ${limits.maxFileBytes} bytes; split it into smaller files` } };
+    yield { error: { file, code: 'TOO_LARGE', message: `larger than ${limits.maxFileBytes} bytes; split it into smaller files` } };
     return;
   }
   const counter = { next: 0 };
@@ -309,7 +309,7 @@ export function* parseManifest(input: ManifestInput, limitsIn: Partial<LoadLimit
         document,
         line: chunk.line,
         code: 'TOO_LARGE',
-        message: `${file}:${chunk.line}: document ${document} is larger than ${limits.maxDocumentBytes} bytes; it was not parsed`,
+        message: `document ${document} is larger than ${limits.maxDocumentBytes} bytes; it was not parsed`,
       });
       if (r) yield r;
       continue;
@@ -324,7 +324,7 @@ export function* parseManifest(input: ManifestInput, limitsIn: Partial<LoadLimit
     }
   }
   if (suppressed > 0) {
-    yield { error: { file, code: 'TOO_MANY_ERRORS', message: `${file}: ${suppressed} more errors not shown` } };
+    yield { error: { file, code: 'TOO_MANY_ERRORS', message: `${suppressed} more errors not shown` } };
   }
 }
 
@@ -347,7 +347,7 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
       const e = doc.errors[0]!;
       const line = lineOf(e.pos[0]);
       if (/call stack/i.test(e.message)) {
-        yield { error: { file, document, line: docLine, code: 'TOO_DEEP', message: `${file}:${docLine}: document ${document} nests too deeply to parse` } };
+        yield { error: { file, document, line: docLine, code: 'TOO_DEEP', message: `document ${document} nests too deeply to parse` } };
         continue;
       }
       const dup = e.code === 'DUPLICATE_KEY';
@@ -359,8 +359,8 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
           line,
           code: dup ? 'DUPLICATE_KEY' : 'YAML_SYNTAX',
           message: dup
-            ? `${file}:${line}: document ${document}: duplicate key${keyAt(chunk.text, e.pos)}; Kubernetes rejects duplicate keys — remove one`
-            : `${file}:${line}: document ${document}: invalid YAML: ${firstLine(e.message)}${more}`,
+            ? `document ${document}: duplicate key${keyAt(chunk.text, e.pos)}; Kubernetes rejects duplicate keys — remove one`
+            : `document ${document}: invalid YAML: ${firstLine(e.message)}${more}`,
         },
       };
       continue;
@@ -378,7 +378,7 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
             document,
             line: docLine,
             code: 'ALIAS_LIMIT',
-            message: `${file}:${docLine}: document ${document}: too many YAML alias expansions (more than ${limits.maxAliasCount}); refusing a possible "billion laughs" document`,
+            message: `document ${document}: too many YAML alias expansions (more than ${limits.maxAliasCount}); refusing a possible "billion laughs" document`,
           },
         };
       } else {
@@ -401,7 +401,7 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
           ...(item !== undefined ? { item } : {}),
           line,
           code: 'NOT_KUBERNETES',
-          message: `${file}:${line}: ${where} is not a Kubernetes object: ${problem}`,
+          message: `${where} is not a Kubernetes object: ${problem}`,
         });
         return;
       }
@@ -441,9 +441,9 @@ function* parseChunk(file: string, chunk: Chunk, counter: { next: number }, limi
 
 function deepOrInternal(file: string, document: number, line: number, e: unknown): ManifestError {
   if (e instanceof RangeError) {
-    return { file, document, line, code: 'TOO_DEEP', message: `${file}:${line}: document ${document} nests too deeply to parse` };
+    return { file, document, line, code: 'TOO_DEEP', message: `document ${document} nests too deeply to parse` };
   }
-  return { file, document, line, code: 'YAML_SYNTAX', message: `${file}:${line}: document ${document}: cannot parse: ${firstLine((e as Error)?.message ?? String(e))}` };
+  return { file, document, line, code: 'YAML_SYNTAX', message: `document ${document}: cannot parse: ${firstLine((e as Error)?.message ?? String(e))}` };
 }
 
 function firstLine(s: string): string {
@@ -462,7 +462,8 @@ function keyAt(text: string, pos: readonly [number, number]): string {
 function isList(v: unknown): boolean {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
-  return typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items);
+  // List types carry only ListMeta and items; a custom resource named `...List` has a spec/data.
+  return typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && !('spec' in o) && !('data' in o);
 }
 
 /** Why a value is not a Kubernetes object, or '' when it is one. */
@@ -485,7 +486,7 @@ function helmSource(doc: Document.Parsed): string | undefined {
   for (const c of comments) {
     if (!c) continue;
     const m = /^\s*Source:\s*(\S.*?)\s*$/m.exec(c);
-    if (m) return m[1];
+    if (m) return m[1]!.slice(0, 300);
   }
   return undefined;
 }

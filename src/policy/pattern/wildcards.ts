@@ -52,7 +52,7 @@ function patternKeyFor(name: string, pattern: JsonObject): string | undefined {
 
 /**
  * Kyverno expands wildcard keys under `metadata.labels` / `metadata.annotations` of a pattern
- * against the resource's actual keys before validating (a pattern key `app.*/name: "?*"`
+ * against the resource's actual keys before validating (a pattern key like `app.*` with value `?*`
  * becomes the first matching label key). Keys without a match stay as they are, so they fail
  * as missing. Returns the original map when nothing changes.
  */

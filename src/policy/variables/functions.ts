@@ -454,7 +454,7 @@ const defs: Def[] = [
     fn: ([arr]) => {
       const a = arr as Json[];
       if (a.length === 0) throw new Error('sum(): at least one element required');
-      let acc = a[0]!;
+      let acc: Json = a[0]!;
       if (typeof acc !== 'number') operand(acc, 'sum');
       for (let i = 1; i < a.length; i++) acc = arith('add', acc, a[i]!);
       return acc;

@@ -47,6 +47,14 @@ export interface SourceCounts {
   warnings: number;
 }
 
+export interface CommitResult {
+  contentDigest: string;
+  /** totals in the finished database */
+  totals: { advisories: number; affected: number; withdrawn: number };
+  /** advisories per source location in the finished database (after duplicates and merges) */
+  sourceRecords: Map<string, number>;
+}
+
 /** Warnings kept per source for the report (all are counted). */
 export const MAX_KEPT_WARNINGS = 200;
 
@@ -113,7 +121,12 @@ export class DbBuilder {
         copyFileSync(target, temp);
       }
       db = new Database(temp);
+      // The temp file is private and deleted on any failure, so no rollback journal is needed.
+      // better-sqlite3 runs SQLite in defensive mode, which refuses journal_mode=OFF; lift it for
+      // this one pragma only.
+      db.unsafeMode(true);
       db.pragma('journal_mode = OFF');
+      db.unsafeMode(false);
       db.pragma('synchronous = OFF');
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('temp_store = MEMORY');
@@ -379,11 +392,11 @@ export class DbBuilder {
 
   /**
    * Finish: recount, write meta, close, fsync, and atomically rename over the target.
-   * Returns the content digest.
    */
-  async commit(): Promise<string> {
+  async commit(): Promise<CommitResult> {
     const db = this.sql;
     let digest: string;
+    let result: CommitResult;
     try {
       this.refreshMerged();
       db.exec(`UPDATE sources SET records = (SELECT COUNT(*) FROM (SELECT id FROM advisories WHERE source_id = sources.id UNION SELECT advisory_id FROM affected WHERE source_id = sources.id))`);
@@ -400,6 +413,11 @@ export class DbBuilder {
       };
       const put = db.prepare(`INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)`);
       for (const [k, v] of Object.entries(meta)) put.run(k, v);
+      result = {
+        contentDigest: digest,
+        totals: { advisories: Number(meta.advisories), affected: Number(meta.affected), withdrawn: Number(meta.withdrawn) },
+        sourceRecords: new Map((db.prepare(`SELECT location, records FROM sources`).all() as { location: string; records: number }[]).map((r) => [r.location, r.records])),
+      };
       db.exec(LOOKUP_INDEX_DDL);
       db.exec('COMMIT');
       db.exec('ANALYZE');
@@ -436,7 +454,7 @@ export class DbBuilder {
     } catch {
       /* directory fsync is best effort (not supported everywhere) */
     }
-    return digest;
+    return result;
   }
 
   /** Drop the temp file; the target is left as it was. Safe to call more than once. */

@@ -35,7 +35,7 @@ test('import, status (table and json), update from a directory mirror', async ()
   const db = join(d, 'adv.db');
   writeFileSync(join(d, 'a.jsonl'), [rec('GHSA-1', 'a'), rec('GHSA-2', 'b', 'x.y.z')].map((r) => JSON.stringify(r)).join('\n') + '\n{"broken');
   const imp = await run('db', 'import', '--db', db, join(d, 'a.jsonl'));
-  assert.match(imp.out, /^imported 2 advisories from 1 source\(s\) into .*adv\.db/);
+  assert.match(imp.out, /^imported 1 source\(s\) into .*adv\.db in [\d.]+ s: the database now holds 2 advisories \(2 affected entries, 0 withdrawn excluded\)/);
   assert.match(imp.out, /a\.jsonl\s+osv-jsonl\s+2\s+0\s+1\s+0\s+2/);
   assert.match(imp.err, /warning: a\.jsonl:3: not valid JSON/);
   assert.match(imp.err, /warning: a\.jsonl:2: GHSA-2: npm b: fixed version "x\.y\.z" is not a valid semver-npm version/);

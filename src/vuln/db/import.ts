@@ -12,7 +12,7 @@
  */
 import { basename } from 'node:path';
 import { DbBuilder } from './builder.js';
-import type { SourceInfo, SourceWriter } from './builder.js';
+import type { CommitResult, SourceInfo, SourceWriter } from './builder.js';
 import { planInputs, readJsonFile, readJsonBuffer, readJsonlFile } from './inputs.js';
 import type { InputItem, PlannedInput } from './inputs.js';
 import { readZipMembers, DEFAULT_ZIP_LIMITS } from './zip.js';
@@ -23,6 +23,7 @@ import { convertDebianTrackerEntry, isDebianTrackerEntry } from '../osv/debian-t
 export interface SourceReport {
   location: string;
   kind: string;
+  /** advisories this source holds in the finished database (a merged Alpine advisory counts for each source with rows in it) */
   records: number;
   withdrawn: number;
   skipped: number;
@@ -36,6 +37,8 @@ export interface SourceReport {
 export interface ImportReport {
   dbPath: string;
   contentDigest: string;
+  /** totals in the finished database (all sources, including ones imported earlier) */
+  totals: { advisories: number; affected: number; withdrawn: number };
   sources: SourceReport[];
   /** files under directory arguments that are not advisory data */
   ignored: string[];
@@ -151,17 +154,19 @@ export async function importPaths(dbPath: string, paths: string[], opts: ImportO
   const plan = await planInputs(paths);
   const builder = DbBuilder.create(dbPath, { fresh: opts.fresh ?? false });
   const sources: SourceReport[] = [];
-  let digest: string;
+  let result: CommitResult;
   try {
     for (const input of plan.inputs) {
       const r = await ingestInput(builder, input, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
       sources.push(r);
       opts.onSource?.(r);
     }
-    digest = await builder.commit();
+    result = await builder.commit();
   } catch (e) {
     builder.abort();
     throw e;
   }
-  return { dbPath, contentDigest: digest, sources, ignored: plan.ignored, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  // a later source may have replaced records of an earlier one: report final counts
+  for (const s of sources) s.records = result.sourceRecords.get(s.location) ?? s.records;
+  return { dbPath, contentDigest: result.contentDigest, totals: result.totals, sources, ignored: plan.ignored, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

@@ -133,10 +133,11 @@ test('duplicate ids: identical kept once, newer wins, withdrawn newer removes, o
   assert.deepEqual(
     r.sources.map((s) => [s.records, s.duplicates, s.withdrawn]),
     [
-      [3, 0, 0],
+      [2, 0, 0],
       [0, 2, 1],
       [0, 1, 1],
     ],
+    'records: what each source holds in the finished database (Z-1 was withdrawn by source 2)',
   );
   assert.match(r.sources[1]!.warningMessages.join('\n'), /2\.jsonl:1: X-1 is older .* than the copy from .*1\.jsonl; kept that one/);
   const a = AdvisoryDB.open(db);

@@ -298,7 +298,9 @@ export async function updateFromMirror(dbPath: string, opts: UpdateOptions = {})
         );
         outcomes.push({ ecosystem: p.ecosystem, location: p.location, status: 'updated', bytes: p.fetched.bytes, sha256: p.fetched.sha256, report });
       }
-      digest = await builder.commit();
+      const result = await builder.commit();
+      digest = result.contentDigest;
+      for (const o of outcomes) if (o.report) o.report.records = result.sourceRecords.get(o.location) ?? o.report.records;
     } catch (e) {
       builder.abort();
       throw e;

@@ -70,7 +70,16 @@ function imagesOf(obj: JsonObject): JsonObject | null {
 }
 
 /** Builds the JSON context for a request (request.*, serviceAccount*, images, values). */
-export function buildContext(req: EvalRequest): { data: JsonObject; object: JsonObject | null; oldObject: JsonObject | null; operation: Operation; supplied: Set<string> } {
+export interface RequestContext {
+  data: JsonObject;
+  object: JsonObject | null;
+  oldObject: JsonObject | null;
+  operation: Operation;
+  supplied: Set<string>;
+  input: MatchInput;
+}
+
+export function buildContext(req: EvalRequest): RequestContext {
   const operation = req.operation ?? 'CREATE';
   const obj = req.resource.object;
   const object = operation === 'DELETE' ? null : obj;
@@ -106,7 +115,16 @@ export function buildContext(req: EvalRequest): { data: JsonObject; object: Json
   const r = data['request'];
   const newObject = isObj(r) && isObj(r['object']) ? r['object'] : object;
   const newOld = isObj(r) && isObj(r['oldObject']) ? r['oldObject'] : oldObject;
-  return { data, object: newObject, oldObject: newOld, operation, supplied };
+  const target = newObject ?? newOld ?? obj;
+  const input: MatchInput = {
+    resource: target === req.resource.object ? req.resource : { ...req.resource, object: target },
+    gvk,
+    subresource: req.subresource ?? '',
+    operation,
+    userInfo: req.userInfo,
+    namespaceLabels: req.namespaceLabels ?? {},
+  };
+  return { data, object: newObject, oldObject: newOld, operation, supplied, input };
 }
 
 // ---------------------------------------------------------------- messages
@@ -305,22 +323,14 @@ export function evaluateRule(
   policy: CompiledPolicy,
   rule: CompiledRule,
   req: EvalRequest,
-  ctx: ReturnType<typeof buildContext>,
+  ctx: RequestContext,
   opts: EvalOptions = {},
 ): RuleResponse | 'not-matched' | null {
   if (rule.type !== 'validate' || !rule.validate) return null;
   const trace: TraceEntry[] | null = req.explain ? [] : null;
-  const gvk = req.gvk ?? gvkOf(req.resource);
   const target = ctx.object ?? ctx.oldObject;
   if (!target) return 'not-matched';
-  const input: MatchInput = {
-    resource: target === req.resource.object ? req.resource : { ...req.resource, object: target },
-    gvk,
-    subresource: req.subresource ?? '',
-    operation: ctx.operation,
-    userInfo: req.userInfo,
-    namespaceLabels: req.namespaceLabels ?? {},
-  };
+  const input = ctx.input;
   const m = matchRule(rule.match, rule.exclude, input);
   if (!m.matched) return 'not-matched';
   trace?.push({ step: 'match', detail: 'rule selects the resource' });
@@ -330,7 +340,8 @@ export function evaluateRule(
     trace?.push({ step: 'exception', detail: `PolicyException ${ex} applies` });
     return { rule: rule.name, status: 'skip', message: `rule skipped due to policy exception ${ex}`, failureAction, exception: ex, ...(trace ? { trace } : {}) };
   }
-  const scope: EvalScope = { data: { ...ctx.data }, deleteRequest: ctx.operation === 'DELETE' };
+  // per-rule layer over the shared request context (JMESPath field access follows prototypes)
+  const scope: EvalScope = { data: Object.create(ctx.data) as JsonObject, deleteRequest: ctx.operation === 'DELETE' };
   let supplied: ReadonlySet<string> = ctx.supplied;
   const ruleVars = req.ruleVariables?.[rule.name] ?? req.ruleVariables?.[rule.name.replace(/^autogen-(cronjob-)?/, '')];
   if (ruleVars) {
@@ -351,7 +362,7 @@ export function evaluateRule(
     const oldRun: RuleRun = {
       ...run,
       target: ctx.oldObject,
-      scope: { data: { ...ctx.data, request: { ...(ctx.data['request'] as JsonObject), object: ctx.oldObject } } },
+      scope: { data: Object.assign(Object.create(ctx.data) as JsonObject, { request: { ...(ctx.data['request'] as JsonObject), object: ctx.oldObject } }) },
       trace: null,
     };
     const prior = runValidator(oldRun, { context: rule.context, preconditions: rule.preconditions, ...v }, 0);
@@ -371,6 +382,17 @@ export function evaluateRule(
 
 /** Evaluates every rule of a policy against one request. */
 export function evaluatePolicy(policy: CompiledPolicy, req: EvalRequest, opts: EvalOptions = {}): PolicyResponse {
+  return evaluatePolicyIn(policy, req, null, opts);
+}
+
+/** Evaluates several policies against one request, building the JSON context once. */
+export function evaluatePolicies(policies: CompiledPolicy[], req: EvalRequest, opts: EvalOptions = {}): PolicyResponse[] {
+  const ctx = buildContext(req);
+  return policies.map((p) => evaluatePolicyIn(p, req, ctx, opts));
+}
+
+/** evaluatePolicy with a prebuilt request context (null: build it). */
+export function evaluatePolicyIn(policy: CompiledPolicy, req: EvalRequest, prebuilt: RequestContext | null, opts: EvalOptions = {}): PolicyResponse {
   const resp: PolicyResponse = { policy: policy.name, policyNamespace: policy.namespace, resource: req.resource, rules: [], notMatched: [] };
   if (policy.kind === 'Policy') {
     // kubectl semantics: a namespaced object without a namespace lands in `default`
@@ -379,9 +401,12 @@ export function evaluatePolicy(policy: CompiledPolicy, req: EvalRequest, opts: E
       resp.notMatched = policy.rules.filter((r) => r.type === 'validate').map((r) => r.name);
       return resp;
     }
-    if (ns !== req.resource.namespace) req = { ...req, resource: { ...req.resource, namespace: ns } };
+    if (ns !== req.resource.namespace) {
+      req = { ...req, resource: { ...req.resource, namespace: ns } };
+      prebuilt = null;
+    }
   }
-  const ctx = buildContext(req);
+  const ctx = prebuilt ?? buildContext(req);
   for (const rule of policy.rules) {
     let r: RuleResponse | 'not-matched' | null;
     try {

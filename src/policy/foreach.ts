@@ -44,7 +44,11 @@ export function validateForeach(run: RuleRun, list: CompiledForeach[], nesting: 
         }
         scoped = fe.elementScope;
       }
-      const data: JsonObject = { ...run.scope.data, element: el, [`element${nesting}`]: el, elementIndex: i, [`elementIndex${nesting}`]: i };
+      const data = Object.create(run.scope.data) as JsonObject;
+      data['element'] = el;
+      data['elementIndex'] = i;
+      data[`element${nesting}`] = el;
+      data[`elementIndex${nesting}`] = i;
       const sub: RuleRun = { ...run, scope: { data, deleteRequest: run.scope.deleteRequest }, target: scoped ? (el as JsonObject) : run.target };
       const r = runValidator(sub, fe, nesting + 1);
       if (!r) continue;

@@ -44,6 +44,8 @@ export class KeywordMatcher {
   private hitEndBuf = new Int32Array(1024);
   private hitKwBuf = new Int32Array(1024);
   private nlBuf = new Int32Array(4096);
+  private posBuf = new Int32Array(1024);
+  private stBuf = new Int32Array(1024);
 
   /** `keywords` are matched case-insensitively; duplicates are allowed (each index reports). */
   constructor(keywords: readonly string[]) {
@@ -159,36 +161,21 @@ export class KeywordMatcher {
    */
   scan(text: string, maxHits = 200_000): KeywordScan {
     const delta = this.delta;
-    const outStart = this.outStart;
-    const outIdx = this.outIdx;
-    const wide = this.wide !== null;
-    const seen = new Uint8Array(this.keywords.length);
-    let hitEnd = this.hitEndBuf;
-    let hitKw = this.hitKwBuf;
+    // pass 1 (hot): positions where the automaton reaches a state with outputs, and newlines
+    let pos = this.posBuf;
+    let sts = this.stBuf;
+    let cap = pos.length;
     let nl = this.nlBuf;
     let nlCap = nl.length;
-    let hits = 0;
+    let h = 0;
     let nls = 0;
-    let overflow = false;
     /** current state, pre-multiplied by 128 */
     let s = 0;
+    const wide = this.wide !== null;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c < 128) {
-        if (c === 10) {
-          if (nls === nlCap) {
-            const g = new Int32Array(nlCap * 2);
-            g.set(nl);
-            nl = g;
-            nlCap = g.length;
-          }
-          nl[nls++] = i;
-        }
-        s = delta[s | c]!;
-        if (s >= 0) continue;
-        s = ~s;
-      } else {
+      if (c >= 128) {
         if (!wide) {
           s = 0;
           continue;
@@ -196,28 +183,59 @@ export class KeywordMatcher {
         const st = this.stepWide(s >> 7, c);
         s = st << 7;
         if (this.hasOutState[st] !== 1) continue;
+      } else {
+        if (c === 10) {
+          if (nls === nlCap) {
+            nl = grow(nl);
+            nlCap = nl.length;
+          }
+          nl[nls++] = i;
+        }
+        s = delta[s | c]!;
+        if (s >= 0) continue;
+        s = ~s;
       }
-      // the state has outputs: record every keyword ending here
-      const st = s >> 7;
+      if (h === cap) {
+        pos = grow(pos);
+        sts = grow(sts);
+        cap = pos.length;
+      }
+      pos[h] = i;
+      sts[h] = s >> 7;
+      h++;
+    }
+    // pass 2: expand states into keyword hits
+    const outStart = this.outStart;
+    const outIdx = this.outIdx;
+    const seen = new Uint8Array(this.keywords.length);
+    let hitEnd = this.hitEndBuf;
+    let hitKw = this.hitKwBuf;
+    let hits = 0;
+    let overflow = false;
+    for (let j = 0; j < h; j++) {
+      const st = sts[j]!;
+      const end = pos[j]! + 1;
       for (let k = outStart[st]!, e = outStart[st + 1]!; k < e; k++) {
         const kw = outIdx[k]!;
         seen[kw] = 1;
-        if (hits < maxHits) {
-          if (hits === hitEnd.length) {
-            const g1 = new Int32Array(hitEnd.length * 2);
-            g1.set(hitEnd);
-            hitEnd = g1;
-            const g2 = new Int32Array(hitKw.length * 2);
-            g2.set(hitKw);
-            hitKw = g2;
-          }
-          hitEnd[hits] = i + 1;
-          hitKw[hits] = kw;
-          hits++;
-        } else overflow = true;
+        if (hits >= maxHits) {
+          overflow = true;
+          continue;
+        }
+        if (hits === hitEnd.length) {
+          hitEnd = grow(hitEnd);
+          hitKw = grow(hitKw);
+        }
+        hitEnd[hits] = end;
+        hitKw[hits] = kw;
+        hits++;
       }
     }
     // keep grown buffers for next time, but don't hold on to huge ones
+    if (cap <= 1 << 20) {
+      this.posBuf = pos;
+      this.stBuf = sts;
+    }
     if (hitEnd.length <= 1 << 20) {
       this.hitEndBuf = hitEnd;
       this.hitKwBuf = hitKw;
@@ -225,4 +243,10 @@ export class KeywordMatcher {
     if (nl.length <= 1 << 22) this.nlBuf = nl;
     return { hitEnd, hitKw, hitCount: hits, overflow, seen, newlines: nl, newlineCount: nls };
   }
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const g = new Int32Array(a.length * 2);
+  g.set(a);
+  return g;
 }

@@ -127,10 +127,8 @@ const cloud: RuleSpec[] = [
   tok('flyio-access-token', 'Fly.io access token', /\b(fo1_[\w-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,2000}={0,3})/, ['fo1_', 'fm1', 'fm2'], { entropy: 4 }),
   kv('linode-token', 'Linode API token', ['linode'], '[a-f0-9]{64}'),
   kv('scaleway-secret-key', 'Scaleway secret key', ['scaleway', 'scw_secret'], UUID),
-  tok('yandex-cloud-token', 'Yandex Cloud credential', /\b(YC[A-Za-z0-9_-]{38}|AQVN[A-Za-z0-9_-]{35,38}|t1\.[A-Za-z0-9_-]{1,200}={0,2}\.[A-Za-z0-9_-]{86}={0,2})(?:[^A-Za-z0-9_-]|$)/, ['yc', 'aqvn', 't1.'], {
-    entropy: 3.5,
-  }),
-  kv('yandex-api-key', 'Yandex credential', ['yandex'], `[${URLSAFE}.=]{24,180}`, { entropy: 3.5 }),
+  // Yandex Cloud keys (YC…, AQVN…, t1.…) have no distinctive prefix of their own: reported in context
+  kv('yandex-credential', 'Yandex Cloud credential', ['yandex'], `YC[${URLSAFE}]{38}|AQVN[${URLSAFE}]{35,38}|t1\\.[${URLSAFE}]{1,200}={0,2}\\.[${URLSAFE}]{86}={0,2}|[${URLSAFE}.=]{24,180}`, { entropy: 3.5 }),
   tok('ibm-cloud-api-key', 'IBM Cloud API key', /(?:ibm|IBM|Ibm)[\w.-]{0,20}["']?[ \t]{0,8}[:=][ \t]{0,8}["']?([A-Za-z0-9_-]{44})\b/, ['ibm'], { entropy: 4 }),
   tok('oci-api-key-fingerprint', 'Oracle Cloud key fingerprint with key file', /\bfingerprint[ \t]{0,8}=[ \t]{0,8}((?:[0-9a-f]{2}:){15}[0-9a-f]{2})[ \t]{0,8}[\r\n]{1,4}[ \t]{0,8}key_file/, ['fingerprint'], { severity: 'medium' }),
 ];
@@ -223,7 +221,8 @@ const saas: RuleSpec[] = [
   kv('adobe-client-id', 'Adobe client id', ['adobe'], '[a-f0-9]{32}', { entropy: 2 }),
   tok('age-secret-key', 'age encryption secret key', /\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b/, ['age-secret-key-1'], { severity: 'critical' }),
   kv('airtable-api-key', 'Airtable API key', ['airtable'], `[${ALNUM}]{17}`),
-  tok('airtable-personal-access-token', 'Airtable personal access token', /\b(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})\b/, ['pat'], { entropy: 3.5 }),
+  // "pat" is far too common a keyword; like gitleaks, look for these tokens in files mentioning Airtable
+  tok('airtable-personal-access-token', 'Airtable personal access token', /\b(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})\b/, ['airtable'], { entropy: 3.5 }),
   kv('algolia-api-key', 'Algolia API key', ['algolia'], `[${ALNUM}]{32}`),
   tok('anthropic-api-key', 'Anthropic API key', /\b(sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)\b/, ['sk-ant-api03', 'sk-ant-admin01'], { severity: 'critical' }),
   tok('openai-api-key', 'OpenAI API key', /\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,74}T3BlbkFJ[A-Za-z0-9_-]{20,74})\b/, ['t3blbkfj'], { entropy: 3, severity: 'critical' }),
@@ -262,7 +261,9 @@ const saas: RuleSpec[] = [
   tok('grafana-token', 'Grafana API key / service account / cloud token', /\b(eyJrIjoi[A-Za-z0-9]{70,400}={0,3}|glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[\s"'\x60;,)\]}<&\\|]|$)/i, ['eyjrijoi', 'glc_', 'glsa_'], { entropy: 3 }),
   tok('harness-api-key', 'Harness API key', /\b((?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20})\b/, ['pat.', 'sat.']),
   tok('hashicorp-tf-api-token', 'Terraform Cloud API token', /\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})/, ['atlasv1'], { entropy: 3.5 }),
-  tok('hashicorp-vault-token', 'HashiCorp Vault token', /\b(hvs\.[\w-]{90,120}|hvb\.[\w-]{138,300}|s\.[A-Za-z0-9]{24})(?:[^\w.-]|$)/, ['hvs.', 'hvb.', 's.'], {
+  tok('hashicorp-vault-token', 'HashiCorp Vault token', /\b(hvs\.[\w-]{90,120}|hvb\.[\w-]{138,300})(?:[^\w.-]|$)/, ['hvs.', 'hvb.'], { entropy: 3.5 }),
+  // legacy "s." service tokens only in a Vault context ("s." alone is everywhere in prose)
+  kv('hashicorp-vault-legacy-token', 'HashiCorp Vault token (legacy format)', ['vault'], 's\\.[A-Za-z0-9]{24}', {
     entropy: 3.5,
     allow: [{ regexes: [/^s\.[A-Za-z]{24}$/] }],
   }),
@@ -329,7 +330,8 @@ const formats: RuleSpec[] = [
     entropy: 3.5,
   },
   tok('putty-private-key', 'PuTTY private key', /(PuTTY-User-Key-File-\d: [^\r\n]{3,60}[\r\n]{1,4}Encryption: [^\r\n]{3,40}[\s\S]{64,8192}?Private-MAC: [0-9a-f]{40,64})/, ['putty-user-key-file-'], { severity: 'critical' }),
-  tok('jwt', 'JSON Web Token', /\b(ey[A-Za-z0-9_-]{15,2000}\.ey[A-Za-z0-9_/\\-]{15,8000}\.(?:[A-Za-z0-9_/\\-]{10,2000}={0,2})?)(?:[^A-Za-z0-9_/\\.=-]|\\[nr]|$)/, ['ey'], {
+  // a JOSE header is a JSON object, so its base64url encoding starts with "eyJ" ('{"')
+  tok('jwt', 'JSON Web Token', /\b(eyJ[A-Za-z0-9_-]{14,2000}\.ey[A-Za-z0-9_/\\-]{15,8000}\.(?:[A-Za-z0-9_/\\-]{10,2000}={0,2})?)(?:[^A-Za-z0-9_/\\.=-]|\\[nr]|$)/, ['eyj'], {
     entropy: 3,
     severity: 'medium',
   }),

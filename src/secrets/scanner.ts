@@ -68,6 +68,9 @@ export class SecretScanner {
   private readonly contentRules: CompiledRule[];
   private readonly noKeywordRules: CompiledRule[];
   private readonly pathOnlyRules: CompiledRule[];
+  /** per-rule window lists, reused across files */
+  private readonly windowScratch: number[][];
+  private readonly windowRules: number[] = [];
 
   constructor(rules: RuleSet | RuleSpec[] | CompiledRuleSet = defaultRuleSet(), opts: ScannerOptions = {}) {
     const compiled = isCompiled(rules) ? rules : compileRuleSet(Array.isArray(rules) ? { rules, allowlists: [], source: 'rules' } : rules);
@@ -101,6 +104,7 @@ export class SecretScanner {
     this.kwRules = kwRules;
     this.kwLen = [...kwIndex.keys()].map((k) => k.length);
     this.matcher = new KeywordMatcher([...kwIndex.keys()]);
+    this.windowScratch = this.rules.map(() => []);
   }
 
   /** Scan one file's bytes; see `scan` for skip information. */
@@ -205,40 +209,55 @@ export class SecretScanner {
       for (const ri of this.kwRules[k]!) consider(this.rules[ri]!);
     }
 
-    // windows
-    const windows = new Map<number, number[]>();
+    // windows: hits arrive in text order, so a line cursor moves forward monotonically and window
+    // lower bounds per rule are non-decreasing — overlapping windows merge on the fly
+    const windows = this.windowScratch;
+    for (const ri of this.windowRules) windows[ri]!.length = 0;
+    this.windowRules.length = 0;
     const maxWindow = this.opts.maxWindow;
+    const nl = ks.newlines;
+    const nlCount = ks.newlineCount;
+    let cursor = 0; // line of the current hit start = number of newlines before it
     for (let h = 0; h < ks.hitCount; h++) {
       const kw = ks.hitKw[h]!;
       const he = ks.hitEnd[h]!;
       const hs = he - this.kwLen[kw]!;
-      let hitLine = -1;
+      while (cursor < nlCount && nl[cursor]! < hs) cursor++;
       for (const ri of this.kwRules[kw]!) {
         if (mode[ri] !== 1) continue;
         const r = this.rules[ri]!;
         let lb = hs - maxWindow;
         let ub = he + maxWindow;
         if (r.maxLen !== Infinity) {
-          lb = Math.max(lb, he - r.maxLen);
-          ub = Math.min(ub, hs + r.maxLen);
+          if (he - r.maxLen > lb) lb = he - r.maxLen;
+          if (hs + r.maxLen < ub) ub = hs + r.maxLen;
         }
         if (r.maxNewlines !== Infinity) {
-          if (hitLine < 0) hitLine = lines.lineOf(hs);
-          lb = Math.max(lb, lines.lineStart(Math.max(0, hitLine - r.maxNewlines)));
-          ub = Math.min(ub, lines.lineEnd(lines.lineOf(Math.max(hs, he - 1)) + r.maxNewlines));
+          const first = cursor - r.maxNewlines;
+          const ls = first <= 0 ? 0 : nl[first - 1]! + 1;
+          if (ls > lb) lb = ls;
+          let endLine = cursor;
+          while (endLine < nlCount && nl[endLine]! < he - 1) endLine++;
+          const last = endLine + r.maxNewlines;
+          const le = last >= nlCount ? n : nl[last]!;
+          if (le < ub) ub = le;
         }
-        lb = Math.max(0, lb);
-        ub = Math.min(n, ub);
-        // align to whole lines when cheap: keeps \b, ^, $ faithful at window edges
-        const ls = lines.lineStart(lines.lineOf(lb));
+        if (lb < 0) lb = 0;
+        if (ub > n) ub = n;
+        // widen to whole lines when the boundary is close: keeps \b, ^ and $ faithful at the edges
+        let li = cursor;
+        while (li > 0 && nl[li - 1]! >= lb) li--;
+        const ls = li === 0 ? 0 : nl[li - 1]! + 1;
         if (lb - ls <= ALIGN_SLACK) lb = ls;
-        const le = lines.lineEnd(lines.lineOf(ub));
-        if (le - ub <= ALIGN_SLACK) ub = Math.min(n, le + 1);
-        let w = windows.get(ri);
-        if (!w) windows.set(ri, (w = []));
-        const last = w.length - 2;
-        if (last >= 0 && lb <= w[last + 1]! && lb >= w[last]!) {
-          if (ub > w[last + 1]!) w[last + 1] = ub;
+        let ue = cursor;
+        while (ue < nlCount && nl[ue]! < ub) ue++;
+        const le = ue >= nlCount ? n : nl[ue]!;
+        if (le - ub <= ALIGN_SLACK) ub = le + 1 > n ? n : le + 1;
+        const w = windows[ri]!;
+        if (w.length === 0) this.windowRules.push(ri);
+        const last = w.length - 1;
+        if (last > 0 && lb <= w[last]!) {
+          if (ub > w[last]!) w[last] = ub;
         } else w.push(lb, ub);
       }
     }
@@ -250,7 +269,7 @@ export class SecretScanner {
     for (const r of this.contentRules) {
       const m = mode[r.index];
       if (m === 1) {
-        const w = mergeWindows(windows.get(r.index) ?? []);
+        const w = mergeWindows(windows[r.index]!);
         for (let i = 0; i < w.length; i += 2) dropped += this.runRule(r, text, w[i]!, w[i + 1]!, lines, path, hasPath, cands, cap);
       } else if (m === 2) {
         dropped += this.runRule(r, text, 0, n, lines, path, hasPath, cands, cap);

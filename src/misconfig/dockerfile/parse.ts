@@ -209,9 +209,8 @@ class ModelBuilder {
     }
     if (kw === 'ENV' || kw === 'ARG' || kw === 'LABEL') ins.properties = properties(ai);
 
-    for (const h of heredocs) {
-      if (!h.terminated) this.errors.push({ line: h.bodyLine - 1, message: `heredoc <<${h.name} is not terminated: add a line "${h.name}"` });
-    }
+    const open = heredocs.find((h) => !h.terminated);
+    if (open) this.errors.push({ line: startLine + 1, message: `heredoc <<${open.name} is not terminated: add a line "${open.name}"` });
     if (NEEDS_ARGS.has(kw) && args === '' && heredocs.length === 0) {
       this.errors.push({ line: ins.line, message: `${kw} requires at least one argument` });
     }

@@ -107,69 +107,68 @@ function isNameChar(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z0-9_]/.test(c);
 }
 
+type Frame = { k: 'paren' | 'brace'; depth: number } | { k: 'dq' | 'bt' };
+
 /**
- * Index of the `)` closing the `(` at `open` (or src.length when unbalanced). Skips quotes,
- * escapes and backticks; counts nested parentheses. Single pass.
+ * Finds where a construct closes, iteratively (nesting depth costs heap, not stack):
+ * `paren`/`brace` start at the opening `(`/`{` and end at the matching `)`/`}`; `dq`/`bt` start
+ * just after an opening `"`/`` ` `` and end at the closing one. Quotes, escapes, `$(…)` inside
+ * double quotes and backticks are skipped. Returns src.length when unterminated.
  */
-export function matchParen(src: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < src.length; i++) {
+function scanClose(src: string, i: number, kind: 'paren' | 'brace' | 'dq' | 'bt'): number {
+  const stack: Frame[] = [kind === 'paren' || kind === 'brace' ? { k: kind, depth: 0 } : { k: kind }];
+  for (; i < src.length; i++) {
     const c = src[i]!;
+    const top = stack[stack.length - 1]!;
     if (c === '\\') {
       i++;
-    } else if (c === "'") {
-      const j = src.indexOf("'", i + 1);
-      i = j < 0 ? src.length : j;
-    } else if (c === '"') {
-      i = skipDouble(src, i + 1);
-    } else if (c === '`') {
-      i = skipBacktick(src, i + 1);
-    } else if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) return i;
+      continue;
+    }
+    let closed = false;
+    switch (top.k) {
+      case 'dq':
+        if (c === '"') closed = true;
+        else if (c === '$' && src[i + 1] === '(') {
+          stack.push({ k: 'paren', depth: 1 });
+          i++; // past the '('
+        } else if (c === '`') stack.push({ k: 'bt' });
+        break;
+      case 'bt':
+        if (c === '`') closed = true;
+        break;
+      case 'paren':
+      case 'brace': {
+        const open = top.k === 'paren' ? '(' : '{';
+        const close = top.k === 'paren' ? ')' : '}';
+        if (c === "'") {
+          const j = src.indexOf("'", i + 1);
+          i = j < 0 ? src.length : j;
+        } else if (c === '"') stack.push({ k: 'dq' });
+        else if (c === '`') stack.push({ k: 'bt' });
+        else if (c === open) top.depth++;
+        else if (c === close && --top.depth === 0) closed = true;
+        break;
+      }
+    }
+    if (closed) {
+      stack.pop();
+      if (stack.length === 0) return i;
     }
   }
   return src.length;
 }
 
-/** Index of the `"` closing a double-quoted string whose content starts at `i`. */
-function skipDouble(src: string, i: number): number {
-  for (; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '\\') i++;
-    else if (c === '"') return i;
-    else if (c === '$' && src[i + 1] === '(') i = matchParen(src, i + 1);
-    else if (c === '`') i = skipBacktick(src, i + 1);
-  }
-  return src.length;
+/** Index of the `)` closing the `(` at `open` (src.length when unbalanced). */
+export function matchParen(src: string, open: number): number {
+  return scanClose(src, open, 'paren');
 }
 
 function skipBacktick(src: string, i: number): number {
-  for (; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '\\') i++;
-    else if (c === '`') return i;
-  }
-  return src.length;
+  return scanClose(src, i, 'bt');
 }
 
 function matchBrace(src: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '\\') i++;
-    else if (c === "'") {
-      const j = src.indexOf("'", i + 1);
-      i = j < 0 ? src.length : j;
-    } else if (c === '"') i = skipDouble(src, i + 1);
-    else if (c === '{') depth++;
-    else if (c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return src.length;
+  return scanClose(src, open, 'brace');
 }
 
 function lex(src: string, base: number, depth: number, counter: { pipeline: number }): Token[] {

@@ -168,6 +168,46 @@ function applyPrecedence(rows: AffectedDbRow[]): AffectedDbRow[] {
   return rows.filter((r) => r.eco_release !== null || !specific.has(`${r.advisory_id}\u0000${r.name}`));
 }
 
+type AdvisoryDbRow = {
+  id: string;
+  summary: string | null;
+  details: string | null;
+  published: string | null;
+  modified: string;
+  aliases: string;
+  related: string | null;
+  severity: SeverityLevel | null;
+  score: number | null;
+  vector: string | null;
+  severity_source: string | null;
+  severities: string | null;
+  refs: string | null;
+  database_specific: string | null;
+  malicious: number;
+  location: string;
+};
+
+function toAdvisory(r: AdvisoryDbRow): AdvisoryRow {
+  return {
+    id: r.id,
+    summary: r.summary,
+    details: r.details,
+    published: r.published,
+    modified: r.modified,
+    aliases: JSON.parse(r.aliases) as string[],
+    related: r.related ? (JSON.parse(r.related) as string[]) : [],
+    severity: r.severity,
+    score: r.score,
+    vector: r.vector,
+    severitySource: r.severity_source,
+    severities: r.severities ? (JSON.parse(r.severities) as SeverityEntry[]) : [],
+    references: r.refs ? (JSON.parse(r.refs) as { type: string; url: string }[]) : [],
+    databaseSpecific: r.database_specific ? (JSON.parse(r.database_specific) as Record<string, unknown>) : null,
+    malicious: r.malicious === 1,
+    source: r.location,
+  };
+}
+
 const BATCH = 500;
 
 export class AdvisoryDB {
@@ -211,6 +251,13 @@ export class AdvisoryDB {
       advisory: db.prepare(
         `SELECT a.id, a.summary, a.details, a.published, a.modified, a.aliases, a.related, a.severity, a.score, a.vector, a.severity_source, a.severities, a.refs, a.database_specific, a.malicious, s.location
          FROM advisories a JOIN sources s ON s.id = a.source_id WHERE a.id = ?`,
+      ),
+      advisories: db.prepare(
+        `SELECT a.id, a.summary, a.details, a.published, a.modified, a.aliases, a.related, a.severity, a.score, a.vector, a.severity_source, a.severities, a.refs, a.database_specific, a.malicious, s.location
+         FROM advisories a JOIN sources s ON s.id = a.source_id WHERE a.id IN (SELECT value FROM json_each(?))`,
+      ),
+      idsForAliases: db.prepare(
+        `SELECT id AS alias, id FROM advisories WHERE id IN (SELECT value FROM json_each(?)) UNION SELECT alias, id FROM aliases WHERE alias IN (SELECT value FROM json_each(?))`,
       ),
       raw: db.prepare(`SELECT raw FROM advisories WHERE id = ?`),
       idsForAlias: db.prepare(`SELECT id FROM advisories WHERE id = ? UNION SELECT id FROM aliases WHERE alias = ? ORDER BY 1`),
@@ -286,45 +333,36 @@ export class AdvisoryDB {
 
   /** One advisory's display fields, or undefined. */
   advisory(id: string): AdvisoryRow | undefined {
-    const r = this.q.advisory.get(id) as
-      | {
-          id: string;
-          summary: string | null;
-          details: string | null;
-          published: string | null;
-          modified: string;
-          aliases: string;
-          related: string | null;
-          severity: SeverityLevel | null;
-          score: number | null;
-          vector: string | null;
-          severity_source: string | null;
-          severities: string | null;
-          refs: string | null;
-          database_specific: string | null;
-          malicious: number;
-          location: string;
-        }
-      | undefined;
-    if (!r) return undefined;
-    return {
-      id: r.id,
-      summary: r.summary,
-      details: r.details,
-      published: r.published,
-      modified: r.modified,
-      aliases: JSON.parse(r.aliases) as string[],
-      related: r.related ? (JSON.parse(r.related) as string[]) : [],
-      severity: r.severity,
-      score: r.score,
-      vector: r.vector,
-      severitySource: r.severity_source,
-      severities: r.severities ? (JSON.parse(r.severities) as SeverityEntry[]) : [],
-      references: r.refs ? (JSON.parse(r.refs) as { type: string; url: string }[]) : [],
-      databaseSpecific: r.database_specific ? (JSON.parse(r.database_specific) as Record<string, unknown>) : null,
-      malicious: r.malicious === 1,
-      source: r.location,
-    };
+    const r = this.q.advisory.get(id) as AdvisoryDbRow | undefined;
+    return r ? toAdvisory(r) : undefined;
+  }
+
+  /** Many advisories in one indexed query per 500 ids (the matcher's hot path). */
+  advisories(ids: Iterable<string>): Map<string, AdvisoryRow> {
+    const out = new Map<string, AdvisoryRow>();
+    const list = [...new Set(ids)];
+    for (let i = 0; i < list.length; i += BATCH) {
+      const rows = this.q.advisories.all(JSON.stringify(list.slice(i, i + BATCH))) as AdvisoryDbRow[];
+      for (const r of rows) out.set(r.id, toAdvisory(r));
+    }
+    return out;
+  }
+
+  /** idsForAlias for many aliases at once: alias → advisory ids. */
+  idsForAliases(aliases: Iterable<string>): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const list = [...new Set(aliases)];
+    for (const a of list) out.set(a, []);
+    for (let i = 0; i < list.length; i += BATCH) {
+      const chunk = JSON.stringify(list.slice(i, i + BATCH));
+      const rows = this.q.idsForAliases.all(chunk, chunk) as { alias: string; id: string }[];
+      for (const r of rows) {
+        const l = out.get(r.alias)!;
+        if (!l.includes(r.id)) l.push(r.id);
+      }
+    }
+    for (const l of out.values()) l.sort();
+    return out;
   }
 
   /** The record exactly as imported (converted records: the OSV form plimsoll built). */

@@ -114,25 +114,8 @@ export function matchPackages(db: AdvisoryDB, packages: Package[], distro: Distr
     if (g) g.push(q);
     else groups.set(k, [q]);
   }
-  const findings: VulnFinding[] = [];
-  const advisoryCache = new Map<string, AdvisoryRow | undefined>();
-  const advisory = (id: string): AdvisoryRow | undefined => {
-    if (!advisoryCache.has(id)) advisoryCache.set(id, db.advisory(id) ?? undefined);
-    return advisoryCache.get(id);
-  };
-
-  const ratingCache = new Map<string, AdvisoryRow[]>();
-  const aliasRatings = (cve: string): AdvisoryRow[] => {
-    let r = ratingCache.get(cve);
-    if (!r) {
-      r = db
-        .idsForAlias(cve)
-        .map((id) => advisory(id))
-        .filter((a): a is AdvisoryRow => a !== undefined && a.severity !== null && !a.malicious);
-      ratingCache.set(cve, r);
-    }
-    return r;
-  };
+  // phase 1: version matching per package (indexed, batched candidate lookups)
+  const matched: Array<{ q: Query; raw: RawMatch[]; scheme: VersionScheme; release: string | undefined }> = [];
   for (const qs of groups.values()) {
     const { ecoBase, release } = qs[0]!;
     const scheme = schemeForEcosystem(ecoBase);
@@ -158,9 +141,25 @@ export function matchPackages(db: AdvisoryDB, packages: Package[], distro: Distr
         const m = matchRow(scheme, installed, q.version, row, warnings, q);
         if (m) raw.push(m);
       }
-      if (raw.length) findings.push(...mergeFindings(q, raw, scheme, advisory, release, aliasRatings));
+      if (raw.length) matched.push({ q, raw, scheme, release });
     }
   }
+
+  // phase 2: advisory details in batches, plus the ratings of records sharing a CVE id with an
+  // unrated record (Debian's changelog-derived records carry no severity of their own)
+  const advisoryCache = db.advisories(matched.flatMap((m) => m.raw.map((r) => r.row.advisoryId)));
+  const advisory = (id: string): AdvisoryRow | undefined => advisoryCache.get(id);
+  const unratedCves = new Set<string>();
+  for (const a of advisoryCache.values()) if (!a.severity) for (const al of [a.id, ...a.aliases]) if (/^CVE-\d+-\d+$/.test(al)) unratedCves.add(al);
+  const idsByCve = db.idsForAliases(unratedCves);
+  const extra = db.advisories([...idsByCve.values()].flat().filter((id) => !advisoryCache.has(id)));
+  for (const [id, a] of extra) advisoryCache.set(id, a);
+  const aliasRatings = (cve: string): AdvisoryRow[] =>
+    (idsByCve.get(cve) ?? []).map((id) => advisoryCache.get(id)).filter((a): a is AdvisoryRow => a !== undefined && a.severity !== null && !a.malicious);
+
+  // phase 3: one finding per (package, vulnerability)
+  const findings: VulnFinding[] = [];
+  for (const m of matched) findings.push(...mergeFindings(m.q, m.raw, m.scheme, advisory, m.release, aliasRatings));
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || cmp(a.package.name, b.package.name) || cmp(a.id, b.id));
   return { findings, warnings, stats };
 }

@@ -40,7 +40,16 @@ interface ConfigFlags {
   allowedRegistries?: string;
 }
 
-export function registerConfigCommand(program: Command, handlers: readonly ConfigHandler[] = CONFIG_HANDLERS): void {
+export interface ConfigCommandOptions {
+  /** Handlers to dispatch to (default: src/misconfig/registry.ts). */
+  handlers?: readonly ConfigHandler[];
+  /** Output sinks (default: process.stdout / process.stderr); tests pass their own. */
+  io?: { out(s: string): void; err(s: string): void };
+}
+
+export function registerConfigCommand(program: Command, options: ConfigCommandOptions = {}): void {
+  const handlers = options.handlers ?? CONFIG_HANDLERS;
+  const io = options.io ?? { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
   program
     .command('config')
     .description('find misconfigurations in Dockerfiles (a file, or every Dockerfile/Containerfile under a directory)')
@@ -71,12 +80,12 @@ Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error, 3 a file coul
       const shown = filterSeverities(result, opts.severities);
       const out = formatConfigReport(shown, flags.format, handlers);
       if (flags.output) await writeFile(flags.output, out);
-      else process.stdout.write(out);
+      else io.out(out);
 
       const errors = shown.files.flatMap((f) => f.errors);
       const quiet = Boolean(program.opts().quiet);
       if (errors.length > 0) {
-        if (!quiet && flags.format !== 'table') for (const e of errors) process.stderr.write(`plimsoll: error: ${e.file}${e.line ? ':' + e.line : ''}: ${e.message}\n`);
+        if (!quiet && flags.format !== 'table') for (const e of errors) io.err(`plimsoll: error: ${e.file}${e.line ? ':' + e.line : ''}: ${e.message}\n`);
         process.exitCode = ExitCode.INPUT;
         return;
       }

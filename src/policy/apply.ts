@@ -3,7 +3,7 @@
  */
 import type { AdmissionInfo, EvalRequest, Json, JsonObject, Operation, Resource } from './types.js';
 import type { CompiledPolicy, PolicyLoadError } from './load.js';
-import { evaluatePolicy } from './engine.js';
+import { evaluatePolicies } from './engine.js';
 import type { CompiledException } from './exceptions.js';
 import { rowsOf, type ResultRow } from './report.js';
 
@@ -29,9 +29,8 @@ export function applyPolicies(input: ApplyInput): Omit<ApplyOutput, 'loadErrors'
   const rows: ApplyOutput['rows'] = [];
   let enforceFailures = 0;
   for (const resource of input.resources) {
-    for (const policy of input.policies) {
-      if (!policy.rules.some((r) => r.type === 'validate')) continue;
-      const req: EvalRequest = {
+    const policies = input.policies.filter((p) => p.rules.some((r) => r.type === 'validate'));
+    const req: EvalRequest = {
         resource,
         operation: input.operation,
         userInfo: input.userInfo,
@@ -39,13 +38,15 @@ export function applyPolicies(input: ApplyInput): Omit<ApplyOutput, 'loadErrors'
         namespaceLabels: input.namespaceLabels?.[resource.namespace] ?? {},
         explain: input.explain,
       };
-      const response = evaluatePolicy(policy, req, { exceptions: input.exceptions });
+    const responses = evaluatePolicies(policies, req, { exceptions: input.exceptions });
+    policies.forEach((policy, pi) => {
+      const response = responses[pi]!;
       const r = rowsOf([{ policy, response }]);
       response.rules.forEach((rr, i) => {
         if (rr.status === 'fail' && rr.failureAction === 'Enforce') enforceFailures++;
         rows.push(rr.trace ? { ...r[i]!, trace: rr.trace } : r[i]!);
       });
-    }
+    });
   }
   return { rows, enforceFailures };
 }

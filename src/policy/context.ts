@@ -114,8 +114,11 @@ export function splitPath(dotted: string): string[] {
 }
 
 /** Sets a (possibly dotted) variable in the context object, merging objects. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
 export function setVariable(target: JsonObject, dotted: string, value: Json): void {
   const parts = splitPath(dotted);
+  if (parts.some((p) => FORBIDDEN_KEYS.has(p))) return;
   let cur = target;
   for (let i = 0; i < parts.length - 1; i++) {
     const p = parts[i]!;

@@ -258,6 +258,7 @@ export class SecretScanner {
         const last = w.length - 1;
         if (last > 0 && lb <= w[last]!) {
           if (ub > w[last]!) w[last] = ub;
+          if (lb < w[last - 1]!) w[last - 1] = lb; // rare (keywords of different lengths); mergeWindows fixes overlaps
         } else w.push(lb, ub);
       }
     }

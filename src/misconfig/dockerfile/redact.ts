@@ -71,6 +71,7 @@ export function isReferenceOrEmpty(value: string): boolean {
 export function redactValue(value: string): string {
   if (value === '') return '';
   if (isReferenceOrEmpty(value)) return value; // `$TOKEN` is a name, not a value
+  if (/^.{0,2}\*\*\*\*$/.test(value)) return value; // already redacted
   return value.length >= 12 ? value.slice(0, 2) + '****' : '****';
 }
 

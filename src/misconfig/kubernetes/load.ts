@@ -15,7 +15,7 @@
  */
 import { readdir, lstat, stat, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode, type Tags } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type Document, type Node as YamlNode, Schema, type Tags } from 'yaml';
 import type { KubernetesObject } from './types.js';
 import type { ManifestError, ObjectRef } from './model.js';
 import { parsePath, type PathSegment } from './paths.js';
@@ -263,18 +263,27 @@ function isEmptyDocument(chunk: string): boolean {
 
 // --- parsing -------------------------------------------------------------------------------
 
-/** kubectl's YAML 1.1 scalars, minus timestamps and base-60 numbers (go-yaml v2 has neither). */
-const PARSE_OPTIONS = {
-  version: '1.1' as const,
-  schema: 'yaml-1.1' as const,
-  uniqueKeys: true,
+/**
+ * kubectl's YAML 1.1 scalars, minus timestamps and base-60 numbers (go-yaml v2 has neither). Built
+ * once: yaml would otherwise build a schema for every document.
+ */
+const SCHEMA = new Schema({
+  schema: 'yaml-1.1',
   merge: true,
-  prettyErrors: false,
+  resolveKnownTags: false,
   customTags: (tags: Tags): Tags =>
     tags.filter((t) => {
       if (typeof t === 'string') return t !== 'timestamp' && t !== 'intTime' && t !== 'floatTime';
       return t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp';
     }),
+});
+
+const PARSE_OPTIONS = {
+  version: '1.1' as const,
+  schema: SCHEMA,
+  uniqueKeys: true,
+  merge: true,
+  prettyErrors: false,
 };
 
 /**

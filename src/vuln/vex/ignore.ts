@@ -48,8 +48,8 @@ const ENTRY_KEYS = ['id', 'reason', 'statement', 'expires', 'expired_at', 'purls
 const OTHER_SECTIONS = ['misconfigurations', 'secrets', 'licenses'];
 
 /**
- * Path globs: `*` any characters within a segment, `**` any characters across segments, `**/` zero
- * or more whole directories, `?` one character other than `/`. A pattern also matches everything
+ * Path globs: `*` any characters within a segment, `**` any characters across segments, `**` followed
+ * by a slash zero or more whole directories, `?` one character other than `/`. A pattern also matches everything
  * below the directory it names ("usr/lib/node_modules/lodash" covers its package.json).
  *
  * Matched by simulating the pattern as an NFA (linear in path length times pattern length), never

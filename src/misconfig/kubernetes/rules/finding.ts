@@ -17,10 +17,24 @@ export function ownerOf(finding: MisconfigFinding): ObjectRef | undefined {
   return owners.get(finding);
 }
 
+type TargetObject = NonNullable<MisconfigFinding['target']['object']>;
+
+/** One frozen `target.object` per object, shared by all its findings. */
+const targetObjects = new WeakMap<ObjectRef, TargetObject>();
+
+function targetObject(ref: ObjectRef): TargetObject {
+  let o = targetObjects.get(ref);
+  if (!o) {
+    const t: TargetObject = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, index: ref.document };
+    if (ref.namespace !== '') t.namespace = ref.namespace;
+    targetObjects.set(ref, (o = Object.freeze(t)));
+  }
+  return o;
+}
+
 export function findingAt(anchor: Anchor, rule: RuleMeta, description: string, evidence?: string): MisconfigFinding {
   const ref = anchor.ref;
-  const object: NonNullable<MisconfigFinding['target']['object']> = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, index: ref.document };
-  if (ref.namespace !== '') object.namespace = ref.namespace;
+  const object = targetObject(ref);
   const f: MisconfigFinding = {
     id: rule.id,
     severity: rule.severity,

@@ -41,6 +41,7 @@ export function best(n: number, f: () => Measured): Measured {
 }
 
 export function row(m: Measured, ref?: Measured): string {
-  const ratio = ref ? `  ratio ${(m.seconds / ref.seconds).toFixed(2)}x vs ${ref.label}` : '';
+  if (m.status !== 0) return `${m.label.padEnd(44)} FAILED (exit ${m.status}; see stderr above)`;
+  const ratio = ref && ref.status === 0 ? `  ratio ${(m.seconds / ref.seconds).toFixed(2)}x vs ${ref.label}` : '';
   return `${m.label.padEnd(44)} ${m.seconds.toFixed(2).padStart(7)} s  peak RSS ${Number.isNaN(m.peakRssMB) ? '   ?' : m.peakRssMB.toFixed(0).padStart(5)} MB${ratio}`;
 }

@@ -16,7 +16,6 @@ import { atOrAbove, scanDocument, type ScanReport } from '../vuln/scan.js';
 import type { FindingSeverity } from '../vuln/types.js';
 import type { SbomDocument } from '../sbom/model.js';
 import { renderVulnTable } from '../report/vuln-table.js';
-import { scanFormatters } from '../report/scan-formats.js';
 import { loadSuppressors } from '../vuln/suppress-load.js';
 import { readSbom } from '../sbom/read.js';
 
@@ -95,7 +94,7 @@ export function registerScanCommand(program: Command): void {
       progress.finish();
       const suppressors = await loadSuppressors({ vex: flags.vex ?? [], ignoreFile: flags.ignorefile });
       const report: ScanReport = scanDocument(doc, db, { suppressors, severities, ignoreUnfixed: flags.ignoreUnfixed });
-      const out = flags.format === 'table' ? renderVulnTable(report) : scanFormatters[flags.format as 'json' | 'sarif' | 'cyclonedx'](report, doc);
+      const out = flags.format === 'table' ? renderVulnTable(report) : (await import('../report/scan-formats.js')).scanFormatters[flags.format as 'json' | 'sarif' | 'cyclonedx'](report, doc);
       if (flags.output) await writeFile(flags.output, out);
       else process.stdout.write(out);
       if (!quiet) for (const w of report.warnings.slice(0, 20)) process.stderr.write(`plimsoll: warning: ${w.message}\n`);

@@ -3,7 +3,7 @@
  * Nothing here throws on a bad rule: the rule is skipped with a reason (config-level validation that must
  * reject a file lives in the loaders).
  */
-import { analyze, parseRe2, translateRe2, type ParsedRegex } from './regex.js';
+import { analyze, classRanges, emitSubpattern, minLen, parseRe2, translateRe2, type ParsedRegex } from './regex.js';
 import type { AllowlistSpec, RuleSet, RuleSpec, SecretSeverity, SkippedRule } from './types.js';
 
 export interface CompiledAllowlist {
@@ -42,6 +42,41 @@ export interface CompiledRule {
   keywordCovered: boolean;
   /** gitleaks' dedupe: generic findings yield to a specific rule's finding on the same line */
   generic: boolean;
+  /** fast path for patterns that start with a lazy bounded class prefix, see `splitLazyPrefix` */
+  prefix: LazyPrefix | null;
+}
+
+/**
+ * Patterns shaped `P{0,n}? REST` (gitleaks' "identifier" prefix `[\w.-]{0,50}?` before the keyword) make a
+ * backtracking engine try up to n prefix lengths at every position. Leftmost-first semantics let us run
+ * REST alone and then extend its match to the left over at most n characters of class P (see the proof
+ * sketch in scanner.ts `runPrefixed`), which is equivalent and linear.
+ */
+export interface LazyPrefix {
+  /** REST, global flag */
+  core: RegExp;
+  /** membership of P for BMP code units */
+  inP: Uint8Array;
+  maxPrefix: number;
+}
+
+export function splitLazyPrefix(parsed: ParsedRegex): LazyPrefix | null {
+  const ast = parsed.ast;
+  if (ast.t !== 'concat' || ast.items.length < 2) return null;
+  const first = ast.items[0]!;
+  if (first.t !== 'repeat' || first.greedy || first.min !== 0 || first.max === Infinity || first.max > 1000) return null;
+  const cls = first.child;
+  if (cls.t !== 'class') return null;
+  const ranges = classRanges(cls, true);
+  if (!ranges || ranges.length === 0 || ranges[ranges.length - 1]! > 0xffff) return null;
+  const rest = { t: 'concat' as const, items: ast.items.slice(1) };
+  if (minLen(rest) === 0) return null;
+  const inP = new Uint8Array(0x10000);
+  for (let i = 0; i < ranges.length; i += 2) inP.fill(1, ranges[i]!, ranges[i + 1]! + 1);
+  // surrogates never belong to P (astral characters are excluded above)
+  inP.fill(0, 0xd800, 0xe000);
+  const { source, flags } = emitSubpattern(rest, ast);
+  return { core: new RegExp(source, flags + 'g'), inP, maxPrefix: first.max };
 }
 
 export interface CompiledRuleSet {
@@ -155,6 +190,7 @@ export function compileRule(spec: RuleSpec, index: number, warnings: string[]): 
     maxNewlines: an.maxNewlines,
     keywordCovered: an.keywordCovered,
     generic: /generic/i.test(id),
+    prefix: parsed ? splitLazyPrefix(parsed) : null,
   };
 }
 

@@ -816,6 +816,34 @@ function chooseMode(ast: ReNode): EmitMode {
   return { flagI: folded > 0 && unfolded === 0 };
 }
 
+/** Emit part of a parsed pattern with the flag mode chosen for the whole pattern. */
+export function emitSubpattern(sub: ReNode, whole: ReNode): { source: string; flags: string } {
+  const mode = chooseMode(whole);
+  return { source: emit(sub, mode), flags: mode.flagI ? 'iu' : 'u' };
+}
+
+/** Minimum match length in UTF-16 code units. */
+export function minLen(n: ReNode): number {
+  switch (n.t) {
+    case 'empty':
+    case 'assert':
+      return 0;
+    case 'lit':
+      return n.cp > 0xffff ? 2 : 1;
+    case 'dot':
+    case 'class':
+      return 1;
+    case 'group':
+      return minLen(n.child);
+    case 'concat':
+      return n.items.reduce((a, x) => a + minLen(x), 0);
+    case 'alt':
+      return n.items.reduce((a, x) => Math.min(a, minLen(x)), Infinity);
+    case 'repeat':
+      return n.min * minLen(n.child);
+  }
+}
+
 /**
  * Translate a Go RE2 pattern into a JS RegExp source + flags ("u", maybe "i"). Never throws: syntax the
  * engine cannot honour comes back as `{ ok: false, reason }`.

@@ -288,8 +288,44 @@ export class SecretScanner {
     return dropped;
   }
 
+  /**
+   * `P{0,n}? REST` without backtracking over the prefix. The engine's first match starting at or after
+   * `pos` begins at the smallest s from which REST can be reached through ≤ n characters of P. If k is the
+   * leftmost position ≥ pos where REST matches, every feasible start lies in P-runs ending at some REST
+   * position k' ≥ k, and the run reaching k starts no later than any run reaching k' (it is contained in
+   * it), so s = max(pos, k − n, start of the P-run ending at k), and from s the lazy prefix stops at k
+   * (no REST match lies in [s, k)). The match is [s, end of REST at k); scanning resumes there.
+   */
+  private runPrefixed(r: CompiledRule, text: string, from: number, to: number, lines: LineIndex, path: string, hasPath: boolean, cands: Candidate[], cap: number): number {
+    const { core, inP, maxPrefix } = r.prefix!;
+    const s0 = from > 0 ? from - 1 : 0;
+    const sub = s0 === 0 && to === text.length ? text : text.slice(s0, to);
+    let pos = from - s0;
+    let dropped = 0;
+    for (;;) {
+      core.lastIndex = pos;
+      const m = core.exec(sub);
+      if (!m) break;
+      const k = m.index;
+      const end = k + m[0].length;
+      let st = k;
+      const limit = Math.max(pos, k - maxPrefix);
+      while (st > limit && inP[sub.charCodeAt(st - 1)] === 1) st--;
+      const c = this.candidate(r, sub.slice(st, end), s0 + st, text, lines, path, hasPath);
+      if (c) {
+        if (cands.length < cap) cands.push(c);
+        else dropped++;
+      }
+      pos = end > k ? end : k + 1;
+      if (pos > sub.length) break;
+    }
+    core.lastIndex = 0;
+    return dropped;
+  }
+
   /** Run one rule over text[from, to); returns the number of candidates dropped over the cap. */
   private runRule(r: CompiledRule, text: string, from: number, to: number, lines: LineIndex, path: string, hasPath: boolean, cands: Candidate[], cap: number): number {
+    if (r.prefix) return this.runPrefixed(r, text, from, to, lines, path, hasPath, cands, cap);
     const re = r.regex!;
     // one character of left context so \b and lookbehinds see the real neighbour; `^` cannot match at
     // index 1 of a slice, so text-start anchors stay faithful

@@ -71,10 +71,11 @@ type Operand = { t: 'num'; v: number } | { t: 'qty'; v: Decimal; binary: boolean
 function operand(v: Json, fn: string): Operand {
   if (typeof v === 'number') return { t: 'num', v };
   if (typeof v === 'string') {
-    const d = parseDuration(v);
-    if (d !== null && !/^[+-]?\d+$/.test(v)) return { t: 'dur', v: d };
+    // like Kyverno: a quantity first (`100m` is 0.1), then a duration (`2h`)
     const q = parseQuantity(v);
     if (q !== null) return { t: 'qty', v: q, binary: /[KMGTPE]i$/.test(v) };
+    const d = parseDuration(v);
+    if (d !== null) return { t: 'dur', v: d };
   }
   throw new Error(`invalid operand for ${fn}(): ${JSON.stringify(v)} is not a number, quantity or duration`);
 }

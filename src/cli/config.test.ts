@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerConfigCommand } from './config.js';
-import { DOCKERFILE_CHECKS } from '../misconfig/dockerfile/index.js';
+import { DOCKERFILE_CHECKS, dockerfileHandler } from '../misconfig/dockerfile/index.js';
+import type { ConfigHandler, ConfigInput } from '../misconfig/handlers.js';
 import { readFileSync } from 'node:fs';
 
 interface Run {
@@ -17,12 +18,19 @@ interface Run {
 
 /** Runs `plimsoll config …` in-process with a fresh program. */
 async function run(...args: string[]): Promise<Run> {
+  return runWith({}, ...args);
+}
+
+async function runWith(o: { handlers?: ConfigHandler[]; stdin?: string }, ...args: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const program = new Command();
   program.exitOverride().option('-q, --quiet');
   program.configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  registerConfigCommand(program, { io: { out: (s) => void (stdout += s), err: (s) => void (stderr += s) } });
+  registerConfigCommand(program, {
+    ...(o.handlers ? { handlers: o.handlers } : {}),
+    io: { out: (s) => void (stdout += s), err: (s) => void (stderr += s), readStdin: async () => o.stdin ?? '' },
+  });
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
@@ -149,6 +157,50 @@ test('usage and input errors', async () => {
     writeFileSync(join(dir, 'build.txt'), '# comment\nARG V=1\nFROM alpine:latest\n');
     const sniffed = await run(join(dir, 'build.txt'));
     assert.match(sniffed.stdout, /PLM-DF-001/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('standard input: - is sniffed and linted', async () => {
+  const r = await runWith({ stdin: 'FROM alpine:latest\n' }, '-', '-o', 'json');
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.results[0].file, '-');
+  assert.ok(doc.results[0].findings.some((f: { id: string }) => f.id === 'PLM-DF-001'));
+  const bad = await runWith({ stdin: 'hello\n' }, '-');
+  assert.match(bad.error?.message ?? '', /standard input is not a recognized configuration file/);
+});
+
+test('a second handler plugs in: batch lintMany, its own CLI option, notApplicable files dropped', async () => {
+  const dir = fixture();
+  const seen: { inputs: string[]; opts: Record<string, unknown>; walked: boolean }[] = [];
+  const fake: ConfigHandler = {
+    kind: 'fake',
+    checks: [{ id: 'FAKE-1', aliases: [], severity: 'high', title: 'fake', description: 'd', remediation: 'r', references: [] }],
+    maxBytes: 1000,
+    matchesPath: (p) => p.endsWith('.fake'),
+    lint: () => ({ findings: [], errors: [] }),
+    lintMany: (inputs: readonly ConfigInput[], opts, walked) => {
+      seen.push({ inputs: inputs.map((i) => i.text), opts, walked });
+      return inputs.map((i) =>
+        i.text === 'skip'
+          ? { file: i.file, kind: 'fake', findings: [], errors: [], notApplicable: true }
+          : { file: i.file, kind: 'fake', errors: [], findings: [{ id: 'FAKE-1', severity: 'high', title: 'fake', description: 'cross-file', remediation: 'r', target: { file: i.file, line: 1 } }] },
+      );
+    },
+    cliOptions: [{ flags: '--level <x>', description: 'a handler option', key: 'level', parse: (v) => v.toUpperCase() }],
+  };
+  try {
+    writeFileSync(join(dir, 'a.fake'), 'one');
+    writeFileSync(join(dir, 'svc/b.fake'), 'skip');
+    const r = await runWith({ handlers: [dockerfileHandler, fake] }, dir, '-o', 'json', '--level', 'strict', '--fail-on', 'high');
+    assert.equal(r.code, 1);
+    assert.deepEqual(seen, [{ inputs: ['one', 'skip'], opts: { level: 'STRICT' }, walked: true }]);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(doc.results.map((x: { file: string; type: string }) => [x.file.slice(dir.length + 1), x.type]), [['Dockerfile', 'dockerfile'], ['a.fake', 'fake'], ['svc/api.Dockerfile', 'dockerfile']]);
+    const sarif = JSON.parse((await runWith({ handlers: [dockerfileHandler, fake] }, dir, '-o', 'sarif')).stdout);
+    const rule = sarif.runs[0].tool.driver.rules.find((x: { id: string }) => x.id === 'FAKE-1');
+    assert.deepEqual(rule.properties.tags, ['security', 'fake']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -22,7 +22,7 @@ import {
   type MisconfigFinding,
   type Severity,
 } from '../misconfig/findings.js';
-import { scanConfigPath, type ConfigFileResult, type ConfigHandler, type ConfigScanResult } from '../misconfig/handlers.js';
+import { scanConfigPath, type ConfigFileResult, type ConfigHandler, type ConfigScanOptions, type ConfigScanResult, type HandlerCliOption } from '../misconfig/handlers.js';
 import { CONFIG_HANDLERS } from '../misconfig/registry.js';
 import { buildSarif } from '../report/sarif.js';
 
@@ -44,16 +44,16 @@ export interface ConfigCommandOptions {
   /** Handlers to dispatch to (default: src/misconfig/registry.ts). */
   handlers?: readonly ConfigHandler[];
   /** Output sinks (default: process.stdout / process.stderr); tests pass their own. */
-  io?: { out(s: string): void; err(s: string): void };
+  io?: { out(s: string): void; err(s: string): void; readStdin?(limit: number): Promise<string> };
 }
 
 export function registerConfigCommand(program: Command, options: ConfigCommandOptions = {}): void {
   const handlers = options.handlers ?? CONFIG_HANDLERS;
   const io = options.io ?? { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
-  program
+  const cmd = program
     .command('config')
-    .description('find misconfigurations in Dockerfiles (a file, or every Dockerfile/Containerfile under a directory)')
-    .argument('<path>', 'a file, or a directory to search')
+    .description(`find misconfigurations in configuration files (${handlers.map((h) => h.kind).join(', ')}): one file, every such file under a directory, or - for standard input`)
+    .argument('<path>', 'a file, a directory to search, or - for standard input')
     .addOption(new Option('-o, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--severity <list>', `only report these severities, comma-separated (${SEVERITIES.join(',')})`)
@@ -70,30 +70,46 @@ Inline ignores in Dockerfiles (hadolint-compatible):
   # hadolint stage ignore=DL3004      above a FROM: that stage
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error, 3 a file could not be read or parsed.`,
-    )
-    .action(async (path: string, flags: ConfigFlags) => {
-      const opts = parseFlags(flags);
-      const result = await scanConfigPath(path, handlers, {
-        ...(opts.ignore.length > 0 ? { ignore: opts.ignore } : {}),
-        ...(opts.allowedRegistries.length > 0 ? { allowedRegistries: opts.allowedRegistries } : {}),
-      });
-      const shown = filterSeverities(result, opts.severities);
-      const out = formatConfigReport(shown, flags.format, handlers);
-      if (flags.output) await writeFile(flags.output, out);
-      else io.out(out);
+    );
+  // Handler-specific options (e.g. Kubernetes --pss), passed to the scan under their key.
+  const extra: { option: Option; spec: HandlerCliOption }[] = [];
+  for (const h of handlers) {
+    for (const spec of h.cliOptions ?? []) {
+      if (extra.some((e) => e.spec.flags === spec.flags)) continue;
+      const option = new Option(spec.flags, spec.description);
+      cmd.addOption(option);
+      extra.push({ option, spec });
+    }
+  }
+  cmd.action(async (path: string, flags: ConfigFlags) => {
+    const opts = parseFlags(flags);
+    const scanOpts: ConfigScanOptions = {
+      ...(opts.ignore.length > 0 ? { ignore: opts.ignore } : {}),
+      ...(opts.allowedRegistries.length > 0 ? { allowedRegistries: opts.allowedRegistries } : {}),
+    };
+    for (const { option, spec } of extra) {
+      const raw = (flags as unknown as Record<string, unknown>)[option.attributeName()];
+      if (raw === undefined) continue;
+      scanOpts[spec.key] = spec.parse && typeof raw === 'string' ? spec.parse(raw) : raw;
+    }
+    const result = await scanConfigPath(path, handlers, scanOpts, io.readStdin ? { readStdin: io.readStdin } : {});
+    const shown = filterSeverities(result, opts.severities);
+    const out = formatConfigReport(shown, flags.format, handlers);
+    if (flags.output) await writeFile(flags.output, out);
+    else io.out(out);
 
-      const errors = shown.files.flatMap((f) => f.errors);
-      const quiet = Boolean(program.opts().quiet);
-      if (errors.length > 0) {
-        if (!quiet && flags.format !== 'table') for (const e of errors) io.err(`plimsoll: error: ${e.file}${e.line ? ':' + e.line : ''}: ${e.message}\n`);
-        process.exitCode = ExitCode.INPUT;
-        return;
-      }
-      if (opts.failOn) {
-        const threshold = opts.failOn;
-        if (shown.files.some((f) => f.findings.some((x) => atLeast(x.severity, threshold)))) process.exitCode = opts.exitCode;
-      }
-    });
+    const errors = shown.files.flatMap((f) => f.errors);
+    const quiet = Boolean(program.opts().quiet);
+    if (errors.length > 0) {
+      if (!quiet && flags.format !== 'table') for (const e of errors) io.err(`plimsoll: error: ${e.file}${e.line ? ':' + e.line : ''}: ${e.message}\n`);
+      process.exitCode = ExitCode.INPUT;
+      return;
+    }
+    if (opts.failOn) {
+      const threshold = opts.failOn;
+      if (shown.files.some((f) => f.findings.some((x) => atLeast(x.severity, threshold)))) process.exitCode = opts.exitCode;
+    }
+  });
 }
 
 interface ParsedFlags {

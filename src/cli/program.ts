@@ -8,6 +8,7 @@ import { ExitCode, PlimsollError, exitCodeFor, isPlimsollError } from '../util/e
 import { registerSbomCommand } from './sbom.js';
 import { registerScanCommand } from './scan.js';
 import { registerDbCommand } from './db.js';
+import { registerPolicyCommand } from './policy.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -40,6 +41,7 @@ Exit codes:
   registerSbomCommand(program);
   registerScanCommand(program);
   registerDbCommand(program);
+  registerPolicyCommand(program);
   return program;
 }
 

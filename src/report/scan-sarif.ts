@@ -255,7 +255,7 @@ export function scanToSarif(r: ScanReport): SarifLog {
     properties: {
       image: r.source.name,
       ...(r.source.manifestDigest ? { manifestDigest: r.source.manifestDigest } : {}),
-      database: r.database,
+      database: { contentDigest: r.database.contentDigest, builtAt: r.database.builtAt, schemaVersion: r.database.schemaVersion },
       packages: r.packages,
       suppressed: r.suppressed.length,
     },

@@ -400,13 +400,13 @@ const formats: RuleSpec[] = [
     id: 'pkcs12-file',
     title: 'PKCS #12 key store file',
     severity: 'high',
-    path: /(?:^|\/)[^/]+\.(?:p12|pfx)$/i,
+    path: /[^/]\.(?:p12|pfx)$/i,
   },
   {
     id: 'java-keystore-file',
     title: 'Java key store file',
     severity: 'medium',
-    path: /(?:^|\/)[^/]+\.(?:jks|keystore)$/i,
+    path: /[^/]\.(?:jks|keystore)$/i,
   },
 ];
 

@@ -263,9 +263,10 @@ export class SecretScanner {
       }
     }
 
-    // run the regexes
+    // run the regexes; candidates are kept beyond the reporting cap (up to a hard limit) so that every
+    // secret on a reported line can be redacted from its context
     const cands: Candidate[] = [];
-    const cap = this.opts.maxFindingsPerFile;
+    const cap = this.opts.maxFindingsPerFile * 10 + 100;
     let dropped = 0;
     for (const r of this.contentRules) {
       const m = mode[r.index];
@@ -284,8 +285,11 @@ export class SecretScanner {
       return !cands.some((g) => g !== f && !g.rule.generic && g.rule.id !== f.rule.id && lines.lineOf(g.matchStart) === line && g.secret.includes(f.secret));
     });
     kept.sort((a, b) => a.secretStart - b.secretStart || a.rule.index - b.rule.index);
-    for (const c of kept) out.push(this.toFinding(c, kept, text, lines, path));
-    return dropped;
+    const report = kept.length > this.opts.maxFindingsPerFile ? kept.slice(0, this.opts.maxFindingsPerFile) : kept;
+    // past the hard limit some secrets were never collected: context lines could show them
+    const withhold = dropped > 0;
+    for (const c of report) out.push(this.toFinding(c, cands, text, lines, path, withhold));
+    return dropped + (kept.length - report.length);
   }
 
   /**
@@ -402,7 +406,7 @@ export class SecretScanner {
     return { rule: r, matchStart, matchEnd, secretStart: matchStart + secOff, secretEnd: matchStart + secOff + secret.length, secret, entropy };
   }
 
-  private toFinding(c: Candidate, all: Candidate[], text: string, lines: LineIndex, path: string): SecretFinding {
+  private toFinding(c: Candidate, all: Candidate[], text: string, lines: LineIndex, path: string, withholdContext: boolean): SecretFinding {
     const li = lines.lineOf(c.secretStart);
     const ls = lines.lineStart(li);
     const le = lines.lineEnd(li);
@@ -423,7 +427,7 @@ export class SecretScanner {
       path,
       line: li + 1,
       column: c.secretStart - ls + 1,
-      match: redactedContext(line, spans, focus, this.opts.contextChars),
+      match: withholdContext ? (`${redactSecret(c.secret)} (context withheld: too many secrets in this file)` as RedactedString) : redactedContext(line, spans, focus, this.opts.contextChars),
       secretHash: secretHash(c.secret),
       redacted: redactSecret(c.secret),
       entropy: Math.round(c.entropy * 100) / 100,

@@ -76,6 +76,10 @@ export function parseBundle(input: Buffer | unknown, what: string): ParsedBundle
   if (!version) {
     throw new PlimsollError('VERIFY_FAILED', `${what}: unsupported Sigstore bundle media type "${printable(mediaType) || '(none)'}" (plimsoll reads bundle versions 0.1, 0.2 and 0.3)`);
   }
+  const env = j.dsseEnvelope;
+  if (isObject(env) && Array.isArray(env.signatures) && env.signatures.length !== 1) {
+    throw new PlimsollError('VERIFY_FAILED', `${what}: the bundle's DSSE envelope carries ${env.signatures.length} signatures; a Sigstore bundle holds exactly one (the signer it names), so extra signatures are refused`);
+  }
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(j);

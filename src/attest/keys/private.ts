@@ -41,13 +41,13 @@ export class SigningKey {
     return this.#privateKey.export({ format: 'der', type: 'pkcs8' });
   }
   toString(): string {
-    return `[SigningKey ${describeAlgorithm(this.algorithm)} ${this.hint}]`;
+    return `${describeAlgorithm(this.algorithm)} key ${this.hint}`;
   }
   toJSON(): string {
     return this.toString();
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
+    return `[SigningKey ${this.toString()}]`;
   }
 }
 

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
-import { toSignedEntity, Verifier, type SignedEntity } from '@sigstore/verify';
+import { PolicyError, toSignedEntity, VerificationError, Verifier, type SignedEntity } from '@sigstore/verify';
 import { PlimsollError } from '../../util/errors.js';
 import { pae } from '../dsse/pae.js';
 import type { ParsedBundle, BundleVersion } from '../bundle/bundle.js';
@@ -77,8 +77,11 @@ function withRekorV2DsseDigest(entity: SignedEntity, bundle: ParsedBundle['bundl
 
 function sigstoreError(e: unknown, what: string): PlimsollError {
   if (e instanceof PlimsollError) return e;
-  const err = e as { code?: string; message?: string };
-  return new PlimsollError('VERIFY_FAILED', `${what}: ${err.code ? `${err.code}: ` : ''}${err.message ?? String(e)}`, { cause: e });
+  if (e instanceof VerificationError || e instanceof PolicyError) {
+    return new PlimsollError('VERIFY_FAILED', `${what}: ${e.code}: ${e.message}`, { cause: e });
+  }
+  // anything else thrown while walking the bundle means a field it needs is missing or malformed
+  return new PlimsollError('VERIFY_FAILED', `${what}: the bundle is malformed for its verification material (${(e as Error)?.message ?? String(e)})`, { cause: e });
 }
 
 export class BundleVerifier {

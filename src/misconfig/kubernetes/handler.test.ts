@@ -34,7 +34,7 @@ test('lintMany checks files together (cross-file rules) and splits results per f
     { pss: { level: 'baseline', version: 'latest' }, ignore: ['PLM-K8S-010'] },
     true,
   );
-  assert.deepEqual(files.map((f) => [f.file, f.objects.length, f.errors.length, f.notKubernetes ?? false]), [
+  assert.deepEqual(files.map((f) => [f.file, f.objects.length, f.errors.length, f.notApplicable ?? false]), [
     ['quota.yaml', 1, 0, false],
     ['app.yaml', 1, 0, false],
     ['values.yaml', 0, 0, true],

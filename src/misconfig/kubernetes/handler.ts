@@ -8,28 +8,25 @@
  * pass and splits the result back per file. `lint` alone sees one file's objects only.
  */
 import { basename } from 'node:path';
-import { checkMatches, type CheckInfo, type ConfigLintResult, type MisconfigFinding } from '../findings.js';
-import type { ConfigHandler, ConfigScanOptions } from '../handlers.js';
+import { checkMatches, type CheckInfo, type MisconfigFinding } from '../findings.js';
+import type { ConfigFileResult, ConfigHandler, ConfigInput, ConfigScanOptions } from '../handlers.js';
 import { checkManifests } from './check.js';
-import { DEFAULT_LIMITS, isManifestFileName, type ManifestInput } from './load.js';
+import { DEFAULT_LIMITS, isManifestFileName } from './load.js';
 import type { CheckedObject, CheckOptions, ManifestError } from './model.js';
 import { KUBERNETES_RULES } from './rules/index.js';
 import { PSS_LEVELS, type PssLevel } from './pss/index.js';
 import { PlimsollError } from '../../util/errors.js';
 
 export interface KubernetesScanOptions extends ConfigScanOptions {
-  /** `--pss LEVEL[:VERSION]`, parsed with parsePssFlag. */
-  pss?: { level: PssLevel; version: string };
+  /** `--pss LEVEL[:VERSION]`: parsed (parsePssFlag) or the raw flag value. */
+  pss?: { level: PssLevel; version: string } | string;
 }
 
 /** One input file's share of a multi-file check. */
-export interface KubernetesFileResult extends ConfigLintResult {
-  file: string;
+export interface KubernetesFileResult extends ConfigFileResult {
   kind: 'kubernetes';
-  /** Every object checked in this file, with its findings and PSS verdict. */
+  /** Every object checked in this file, with its findings and PSS verdict (for the JSON report). */
   objects: CheckedObject[];
-  /** Set when a directory walk found no Kubernetes object at all in the file (its findings/errors are empty). */
-  notKubernetes?: boolean;
 }
 
 /**
@@ -66,9 +63,11 @@ export function looksLikeKubernetes(text: string): boolean {
 }
 
 function toCheckOptions(opts: KubernetesScanOptions): CheckOptions {
+  const pss = typeof opts.pss === 'string' ? parsePssFlag(opts.pss) : opts.pss;
+  const registries = Array.isArray(opts.allowedRegistries) ? opts.allowedRegistries.filter((r): r is string => typeof r === 'string') : [];
   return {
-    ...(opts.pss ? { pss: opts.pss } : {}),
-    ...(opts.allowedRegistries && opts.allowedRegistries.length > 0 ? { allowedRegistries: opts.allowedRegistries } : {}),
+    ...(pss ? { pss } : {}),
+    ...(registries.length > 0 ? { allowedRegistries: registries } : {}),
   };
 }
 
@@ -79,11 +78,12 @@ function ignored(f: MisconfigFinding, ignore: readonly string[]): boolean {
 /**
  * Checks all inputs together and returns one result per input, in input order. `walked`: the
  * files came from a directory walk — a file with no Kubernetes object at all (a values file, some
- * other tool's YAML) is then marked `notKubernetes` instead of reporting an error per document.
+ * other tool's YAML) is then marked `notApplicable` (left out of the report) instead of reporting
+ * an error per document. Throws PlimsollError(USAGE) for an invalid `pss`.
  */
-export function lintManifests(inputs: readonly ManifestInput[], opts: KubernetesScanOptions = {}, walked = false): KubernetesFileResult[] {
+export function lintManifests(inputs: readonly ConfigInput[], opts: KubernetesScanOptions = {}, walked = false): KubernetesFileResult[] {
   const r = checkManifests(inputs, toCheckOptions(opts));
-  const ignore = opts.ignore ?? [];
+  const ignore = Array.isArray(opts.ignore) ? opts.ignore : [];
   const byFile = new Map<string, KubernetesFileResult>();
   for (const input of inputs) {
     if (!byFile.has(input.file)) byFile.set(input.file, { file: input.file, kind: 'kubernetes', findings: [], errors: [], objects: [] });
@@ -104,7 +104,7 @@ export function lintManifests(inputs: readonly ManifestInput[], opts: Kubernetes
     for (const f of out) {
       if (f.objects.length === 0 && f.errors.length > 0 && f.errors.every((e) => (e as ManifestError).code === 'NOT_KUBERNETES')) {
         f.errors = [];
-        f.notKubernetes = true;
+        f.notApplicable = true;
       }
     }
   }
@@ -113,7 +113,7 @@ export function lintManifests(inputs: readonly ManifestInput[], opts: Kubernetes
 
 export interface KubernetesHandler extends ConfigHandler {
   /** All claimed files at once (cross-file rules work); see lintManifests. */
-  lintMany(inputs: readonly ManifestInput[], opts: KubernetesScanOptions, walked?: boolean): KubernetesFileResult[];
+  lintMany(inputs: readonly ConfigInput[], opts: ConfigScanOptions, walked: boolean): KubernetesFileResult[];
 }
 
 export const kubernetesHandler: KubernetesHandler = {
@@ -123,5 +123,13 @@ export const kubernetesHandler: KubernetesHandler = {
   matchesPath: isKubernetesCandidate,
   sniff: looksLikeKubernetes,
   lint: (text, file, opts) => lintManifests([{ file, text }], opts as KubernetesScanOptions)[0]!,
-  lintMany: lintManifests,
+  lintMany: (inputs, opts, walked) => lintManifests(inputs, opts as KubernetesScanOptions, walked),
+  cliOptions: [
+    {
+      flags: '--pss <level[:version]>',
+      description: 'also evaluate every Kubernetes pod template against a Pod Security Standard: privileged, baseline or restricted, at latest or v1.<minor> (e.g. restricted, baseline:v1.30)',
+      key: 'pss',
+      parse: parsePssFlag,
+    },
+  ],
 };

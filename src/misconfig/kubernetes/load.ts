@@ -306,7 +306,9 @@ export function* parseManifest(input: ManifestInput, limitsIn: Partial<LoadLimit
     return;
   }
   const counter = { next: 0 };
-  for (const chunk of splitDocuments(input.text)) {
+  // A UTF-8 BOM (Windows editors) would otherwise become part of the first key.
+  const text = input.text.charCodeAt(0) === 0xfeff ? input.text.slice(1) : input.text;
+  for (const chunk of splitDocuments(text)) {
     if (isEmptyDocument(chunk.text)) {
       counter.next++;
       continue;

@@ -1,5 +1,5 @@
 /** Helpers shared by the rule modules. */
-import type { LintContext, LocatedCommand, RunAnalysis } from '../context.js';
+import type { LintContext, RunAnalysis } from '../context.js';
 import type { DfInstruction, DfStage } from '../model.js';
 import type { ShellCommand } from '../shell.js';
 
@@ -51,21 +51,6 @@ export function envIsSet(ctx: LintContext, stage: DfStage, name: string, before?
 
 export function assignmentSet(cmd: ShellCommand, name: string): boolean {
   return cmd.assignments.some((a) => a.startsWith(name + '='));
-}
-
-/** Commands of a RUN, once per (instruction, key): helps report a problem once per RUN. */
-export function firstPer<T>(items: T[], key: (t: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((t) => {
-    const k = key(t);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-export function located(run: RunAnalysis, pred: (c: ShellCommand) => boolean): LocatedCommand[] {
-  return run.commands.filter(({ cmd }) => pred(cmd));
 }
 
 /** Operand looks like a shell variable we cannot evaluate. */

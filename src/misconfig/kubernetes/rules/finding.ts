@@ -22,13 +22,19 @@ type TargetObject = NonNullable<MisconfigFinding['target']['object']>;
 /** One frozen `target.object` per object, shared by all its findings. */
 const targetObjects = new WeakMap<ObjectRef, TargetObject>();
 
+let lastRef: ObjectRef | undefined;
+let lastTarget: TargetObject | undefined;
+
 function targetObject(ref: ObjectRef): TargetObject {
+  if (ref === lastRef) return lastTarget!; // findings come in runs per object
   let o = targetObjects.get(ref);
   if (!o) {
     const t: TargetObject = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, index: ref.document };
     if (ref.namespace !== '') t.namespace = ref.namespace;
     targetObjects.set(ref, (o = Object.freeze(t)));
   }
+  lastRef = ref;
+  lastTarget = o;
   return o;
 }
 

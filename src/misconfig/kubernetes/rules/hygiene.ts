@@ -14,24 +14,28 @@ export const NO_LIVENESS = rule(
   'Container has no liveness probe',
   'Without a liveness probe a hung process keeps its pod "Running" forever; Kubernetes only restarts containers that exit.',
   'Add a livenessProbe (httpGet, tcpSocket, grpc or exec) that fails when the process can no longer make progress.',
+  ['tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
 );
 export const NO_READINESS = rule(
   'PLM-K8S-051', 'low', CAT,
   'Container has no readiness probe',
   'Without a readiness probe a pod receives Service traffic as soon as it starts, before it can serve it, and keeps receiving it while overloaded or broken.',
   'Add a readinessProbe that succeeds only when the container can serve requests.',
+  ['tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
 );
 export const MUTABLE_CONFIG = rule(
   'PLM-K8S-052', 'info', CAT,
   'Referenced ConfigMap or Secret is not immutable',
   'A mutable ConfigMap/Secret can be changed under running pods (volume contents update live), so what runs differs from what was deployed and reviewed; immutable ones also spare the API server a watch per pod.',
   'Set immutable: true and roll out changes by creating a new, versioned ConfigMap/Secret name.',
+  ['concepts/configuration/configmap/#configmap-immutable'],
 );
 export const ENV_SECRET = rule(
   'PLM-K8S-053', 'high', CAT,
   'Secret passed as a literal environment variable',
   'A secret written as an env `value:` is stored in plain text in the manifest, in version control, in the object on the API server (readable by anyone who can read the workload) and in `kubectl describe` output.',
   'Store the value in a Secret and reference it with env[].valueFrom.secretKeyRef (or mount it as a file); rotate the exposed secret.',
+  ['concepts/configuration/secret/#good-practices'],
 );
 
 /** Workloads that run until stopped; Jobs run to completion and need no probes. */

@@ -16,24 +16,28 @@ export const NOT_PINNED = rule(
   'Image is not pinned by digest',
   'A tag can be moved to different content at any time (by the publisher or by whoever compromises the registry); only a digest names exactly the image that was reviewed and scanned.',
   'Refer to the image by digest: registry/repo:tag@sha256:<digest> (keep the tag for readability).',
+  ['concepts/containers/images/#image-names'],
 );
 export const LATEST_TAG = rule(
   'PLM-K8S-011', 'medium', CAT,
   'Image uses the latest tag or no tag',
   '`latest` (also what an image without a tag means) changes with every push: which version runs depends on when each node pulled it, and rollbacks are impossible.',
   'Use a specific version tag, ideally with its digest (repo:1.2.3@sha256:...).',
+  ['concepts/containers/images/#image-names'],
 );
 export const PULL_POLICY = rule(
   'PLM-K8S-012', 'low', CAT,
   'imagePullPolicy is not Always for a mutable tag',
   'With IfNotPresent or Never a node keeps running whatever it pulled under that tag earlier, so nodes can run different images, and a cached image skips the registry\'s authorization check for the pod\'s pull secret.',
   'Pin the image by digest, or set imagePullPolicy: Always.',
+  ['concepts/containers/images/#image-pull-policy'],
 );
 export const REGISTRY = rule(
   'PLM-K8S-013', 'high', CAT,
   'Image comes from a registry that is not allowed',
   'Images from registries outside the allow-list have not passed the organisation\'s supply-chain controls (scanning, signing, mirroring).',
   'Mirror the image into an allowed registry and refer to it there, or add the registry to --allowed-registries.',
+  ['concepts/containers/images/'],
 );
 
 /** The parsed image, or undefined for an empty/invalid reference (templating leftovers etc.). */

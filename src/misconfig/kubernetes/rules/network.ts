@@ -14,36 +14,42 @@ export const NO_DENY_INGRESS = rule(
   'Namespace has no default-deny ingress NetworkPolicy',
   'Pods not selected by any NetworkPolicy accept traffic from every pod in the cluster; one compromised pod can reach all of them.',
   'Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] (no ingress rules), then allow the flows each workload needs.',
+  ['concepts/services-networking/network-policies/#default-policies'],
 );
 export const NO_DENY_EGRESS = rule(
   'PLM-K8S-041', 'low', CAT,
   'Namespace has no default-deny egress NetworkPolicy',
   'Without egress isolation a compromised pod can reach any destination: other namespaces, the cloud metadata service, the internet (exfiltration, lateral movement).',
   'Add a NetworkPolicy with podSelector: {} and policyTypes: [Egress] (no egress rules, or only DNS), then allow the flows each workload needs.',
+  ['concepts/services-networking/network-policies/#default-policies'],
 );
 export const EXTERNAL_SERVICE = rule(
   'PLM-K8S-042', 'medium', CAT,
   'Service is exposed outside the cluster (NodePort or LoadBalancer)',
   'A NodePort opens the port on every node; a LoadBalancer usually gives it a public address. Either bypasses the Ingress layer (TLS, authentication, WAF).',
   'Use type ClusterIP behind an Ingress or Gateway; if external exposure is intended, restrict loadBalancerSourceRanges.',
+  ['concepts/services-networking/service/#publishing-services-service-types'],
 );
 export const INGRESS_NO_TLS = rule(
   'PLM-K8S-043', 'medium', CAT,
   'Ingress serves hosts without TLS',
   'Traffic to hosts not listed under spec.tls is served over plain HTTP: credentials and session cookies can be read and modified in transit.',
   'Add a spec.tls entry (hosts and secretName) covering every host in spec.rules.',
+  ['concepts/services-networking/ingress/#tls'],
 );
 export const UNDECLARED_PORT = rule(
   'PLM-K8S-044', 'low', CAT,
   'Container port is not targeted by any Service',
   'A declared port that no Service routes to is either unused (and should not be exposed) or reached directly by pod IP, around the Service and the policies attached to it.',
   'Remove the port from the container, or add it to a Service that selects the pod.',
+  ['concepts/services-networking/service/'],
 );
 export const HOST_PORT = rule(
   'PLM-K8S-045', 'medium', CAT,
   'Container binds a host port',
   'hostPort publishes the container on the node\'s own address, bypassing Services and NetworkPolicies, and pins the pod to nodes where the port is free.',
   'Remove hostPort and expose the container through a Service.',
+  ['concepts/configuration/overview/#services'],
 );
 
 // --- per object -----------------------------------------------------------------------------

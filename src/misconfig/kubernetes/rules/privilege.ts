@@ -13,30 +13,35 @@ export const AUTOMOUNT = rule(
   'Service account token is mounted automatically',
   'Every process in the pod can read the mounted API token; an attacker who gets code execution in the container can use it against the Kubernetes API with the service account\'s permissions.',
   'Set automountServiceAccountToken: false on the pod (or its ServiceAccount) unless it talks to the Kubernetes API; mount a projected token only where needed.',
+  ['tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting'],
 );
 export const HOST_PID = rule(
   'PLM-K8S-021', 'high', CAT,
   'Pod shares the host\'s process namespace (hostPID)',
   'With hostPID the containers see and can signal every process on the node, read their environment and /proc, and, combined with privileges, enter them.',
   'Remove hostPID: true (or set it to false).',
+  ['concepts/security/pod-security-standards/'],
 );
 export const HOST_IPC = rule(
   'PLM-K8S-022', 'high', CAT,
   'Pod shares the host\'s IPC namespace (hostIPC)',
   'With hostIPC the containers can read and write the shared memory and message queues of every process on the node.',
   'Remove hostIPC: true (or set it to false).',
+  ['concepts/security/pod-security-standards/'],
 );
 export const HOST_NETWORK = rule(
   'PLM-K8S-023', 'high', CAT,
   'Pod uses the host\'s network namespace (hostNetwork)',
   'With hostNetwork the pod bypasses NetworkPolicies, can bind any port of the node and reach services listening on its loopback interface (kubelet, cloud metadata, local daemons).',
   'Remove hostNetwork: true (or set it to false); expose the pod through a Service instead.',
+  ['concepts/security/pod-security-standards/'],
 );
 export const WRITABLE_ROOT = rule(
   'PLM-K8S-024', 'low', CAT,
   'Container root filesystem is writable',
   'A writable root filesystem lets an attacker who gets code execution modify binaries and configuration, or drop tools, inside the container.',
   'Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the application must write.',
+  ['tasks/configure-pod-container/security-context/'],
 );
 
 function hostNamespaces(ctx: ObjectContext): void {

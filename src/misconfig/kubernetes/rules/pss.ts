@@ -41,6 +41,7 @@ for (const c of checkCatalog()) {
       `Pod Security Standards (${c.level}): ${c.control}`,
       `The pod violates the ${c.level} Pod Security Standard's "${c.control}" control; namespaces enforcing that level reject it.`,
       REMEDIATION[c.id] ?? `Change the pod to satisfy the ${c.control} control of the ${c.level} Pod Security Standard.`,
+      ['concepts/security/pod-security-standards/'],
     ),
   );
 }

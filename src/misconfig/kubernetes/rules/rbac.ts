@@ -12,24 +12,28 @@ export const WILDCARD = rule(
   'Role grants wildcard verbs or resources',
   '`*` in verbs or resources grants every current and future permission of that kind, including ones added by later API versions and CRDs.',
   'List the verbs and resources the subject needs explicitly.',
+  ['concepts/security/rbac-good-practices/'],
 );
 export const SECRETS_READ = rule(
   'PLM-K8S-031', 'high', CAT,
   'Role can read Secrets',
   'get, list or watch on secrets discloses every credential in scope (service account tokens, registry and TLS keys, application passwords); list and watch return their contents too.',
   'Remove read access to secrets, or limit it to `get` on specific resourceNames.',
+  ['concepts/security/rbac-good-practices/#listing-secrets'],
 );
 export const CLUSTER_ADMIN = rule(
   'PLM-K8S-032', 'critical', CAT,
   'Binding grants cluster-admin',
   'cluster-admin allows every action on every resource; whoever holds a bound subject\'s credentials controls the cluster (or the whole namespace, for a RoleBinding).',
   'Bind a Role/ClusterRole with only the permissions the subject needs.',
+  ['reference/access-authn-authz/rbac/#user-facing-roles'],
 );
 export const ESCALATION_VERBS = rule(
   'PLM-K8S-033', 'high', CAT,
   'Role allows privilege escalation (escalate, bind or impersonate)',
   '`escalate` lets the holder grant roles with permissions it lacks, `bind` lets it bind any role, `impersonate` lets it act as other users, groups or service accounts — each is a path to cluster-admin.',
   'Remove the escalate, bind and impersonate verbs; grant the needed permissions directly.',
+  ['concepts/security/rbac-good-practices/#escalate-verb'],
 );
 
 const READ_VERBS = new Set(['get', 'list', 'watch', '*']);

@@ -18,42 +18,49 @@ export const CPU_REQUEST = rule(
   'Container has no CPU request',
   'Without a CPU request the scheduler cannot place the pod by its needs and the container is first in line to be starved under contention.',
   'Set resources.requests.cpu on the container (or a LimitRange defaultRequest in its namespace).',
+  ['concepts/configuration/manage-resources-containers/'],
 );
 export const MEMORY_REQUEST = rule(
   'PLM-K8S-002', 'low', CAT,
   'Container has no memory request',
   'Without a memory request the pod can be scheduled onto a node without room for it and is among the first evicted under memory pressure.',
   'Set resources.requests.memory on the container (or a LimitRange defaultRequest in its namespace).',
+  ['concepts/configuration/manage-resources-containers/'],
 );
 export const CPU_LIMIT = rule(
   'PLM-K8S-003', 'low', CAT,
   'Container has no CPU limit',
   'A container without a CPU limit can use every core of its node and slow down its neighbours (noisy neighbour, denial of service).',
   'Set resources.limits.cpu on the container (or a LimitRange default in its namespace).',
+  ['concepts/configuration/manage-resources-containers/'],
 );
 export const MEMORY_LIMIT = rule(
   'PLM-K8S-004', 'medium', CAT,
   'Container has no memory limit',
   'A container without a memory limit can exhaust its node\'s memory, so the kernel kills other workloads (denial of service).',
   'Set resources.limits.memory on the container (or a LimitRange default in its namespace).',
+  ['concepts/configuration/manage-resources-containers/'],
 );
 export const EPHEMERAL_LIMIT = rule(
   'PLM-K8S-005', 'low', CAT,
   'Container has no ephemeral-storage limit',
   'Writable layers, logs and emptyDir volumes use the node\'s disk; without a limit one container can fill it and get every pod on the node evicted.',
   'Set resources.limits.ephemeral-storage on the container (or a LimitRange default in its namespace).',
+  ['concepts/configuration/manage-resources-containers/#local-ephemeral-storage'],
 );
 export const NO_QUOTA = rule(
   'PLM-K8S-006', 'low', CAT,
   'Namespace has no ResourceQuota',
   'Without a ResourceQuota nothing caps the total CPU, memory, storage and object count a namespace can claim; a runaway or compromised workload can scale until the cluster is exhausted.',
   'Add a ResourceQuota for the namespace (requests.cpu, requests.memory, limits.cpu, limits.memory, pods, ...).',
+  ['concepts/policy/resource-quotas/'],
 );
 export const NO_LIMITRANGE = rule(
   'PLM-K8S-007', 'low', CAT,
   'Namespace has no LimitRange',
   'Without a LimitRange, containers that omit requests and limits run unbounded; a LimitRange gives them defaults and maximums.',
   'Add a LimitRange of type Container with default, defaultRequest and max for cpu and memory.',
+  ['concepts/policy/limit-range/'],
 );
 
 type Resource = 'cpu' | 'memory' | 'ephemeral-storage';

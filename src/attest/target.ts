@@ -41,6 +41,11 @@ export function registryRefText(input: string): string {
   return input;
 }
 
+/** Validate a reference without touching the network (usage errors before anything else). */
+export function checkImageRef(input: string): ImageReference {
+  return parseImageReference(registryRefText(input));
+}
+
 export function makeClient(ref: ImageReference, access: RegistryAccess): RegistryClient {
   return new RegistryClient({
     ...access.client,

@@ -32,6 +32,7 @@ function headerOf(f: FileRecord): LayerEntryHeader {
 }
 
 export async function catalogImage(image: Image, opts: CatalogOptions): Promise<CatalogResult> {
+  const t0 = performance.now();
   const cats = opts.catalogers ?? defaultCatalogers;
   const store = new ContentStore({ dir: opts.tmpDir });
   const want = (p: string, h: LayerEntryHeader): boolean => {
@@ -52,15 +53,19 @@ export async function catalogImage(image: Image, opts: CatalogOptions): Promise<
     for (const c of cats) if (c.wants(h.path, h)) perCataloger.get(c)!.push(f);
   }
   let packages: Package[] = [];
+  const timing = process.env.PLIMSOLL_DEBUG_TIMING ? (label: string, t0: number): void => void process.stderr.write(`[timing] ${label}: ${(performance.now() - t0).toFixed(0)} ms\n`) : undefined;
+  timing?.('layers + squash', t0);
   for (const c of cats) {
     const files = perCataloger.get(c)!;
     if (files.length === 0) continue;
+    const tc = performance.now();
     try {
       const found = await c.catalog({ fs, files, distro, warn: (m) => warnings.push(`${c.name}: ${m}`) });
       packages.push(...found);
     } catch (e) {
       warnings.push(`${c.name}: failed: ${(e as Error).message}`);
     }
+    timing?.(`${c.name} (${files.length} files)`, tc);
   }
   packages = dedupe(packages);
   const relationships = linkOwnership(packages);

@@ -12,7 +12,7 @@ import { serializeSpdx } from '../sbom/spdx.js';
 import { TempDir } from '../util/tmp.js';
 import { createProgress } from './progress.js';
 import { isObject, parseJson } from '../attest/encoding.js';
-import { resolveTarget, type ImageTarget, type RegistryAccess } from '../attest/target.js';
+import { checkImageRef, resolveTarget, type ImageTarget, type RegistryAccess } from '../attest/target.js';
 import { attestImage, createdTime, type StoreMode } from '../attest/sign/image.js';
 import { PredicateTypes, resolvePredicateType } from '../attest/intoto/predicates.js';
 import { statementCoversDigest, statementProblems, type Statement } from '../attest/intoto/statement.js';
@@ -122,6 +122,7 @@ export function registerAttestCommand(program: Command): void {
     const info = informer(program);
     const sources = [flags.predicate !== undefined, flags.sbom === true, flags.scan !== undefined].filter(Boolean).length;
     if (sources !== 1) throw new PlimsollError('USAGE', 'give exactly one of --predicate FILE, --sbom or --scan REPORT');
+    checkImageRef(image);
     const key = await signingKeyFromFlag(flags.key);
     const access = registryAccess(flags);
     let target = await resolveTarget(image, access);

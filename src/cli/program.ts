@@ -9,6 +9,7 @@ import { registerSbomCommand } from './sbom.js';
 import { registerScanCommand } from './scan.js';
 import { registerDbCommand } from './db.js';
 import { registerPolicyCommand } from './policy.js';
+import { registerConfigCommand } from './config.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -41,6 +42,7 @@ Exit codes:
   registerSbomCommand(program);
   registerScanCommand(program);
   registerDbCommand(program);
+  registerConfigCommand(program);
   registerPolicyCommand(program);
   return program;
 }

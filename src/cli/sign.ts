@@ -3,7 +3,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { resolveTarget } from '../attest/target.js';
+import { checkImageRef, resolveTarget } from '../attest/target.js';
 import { signImage, type StoreMode } from '../attest/sign/image.js';
 import { signBlob } from '../attest/sign/blob.js';
 import { collect, informer, parseKeyValues, readInputFile, registryAccess, registryOptions, signingKeyFromFlag, type RegistryFlags } from '../attest/cli-support.js';
@@ -27,6 +27,7 @@ export function registerSignCommand(program: Command): void {
   sign.action(async (image: string, flags: RegistryFlags & { key?: string; annotations?: string[]; store: StoreMode }) => {
     const info = informer(program);
     const annotations = parseKeyValues(flags.annotations, '--annotations');
+    checkImageRef(image);
     const key = await signingKeyFromFlag(flags.key);
     const target = await resolveTarget(image, registryAccess(flags));
     if (target.tag) info(`Resolved ${target.ref.registry}/${target.repository}:${target.tag} to ${target.digest}; signing the digest`);

@@ -277,3 +277,24 @@ test("plimsoll's built-in rules on the same samples: recall and FP rate per fami
   const lit = bySource.get('literal')!;
   assert.ok(lit.tpFound / lit.tp >= 0.95, `literal recall ${lit.tpFound}/${lit.tp}`);
 });
+
+test('gitleaks rules: window scanning equals whole-file scanning on documents built from the samples', { skip }, () => {
+  const set = loadGitleaks();
+  const data = JSON.parse(readFileSync(SAMPLES, 'utf8')) as SamplesFile;
+  const texts = buildSamples(set, data).map((s) => s.text);
+  const windowed = new SecretScanner(set);
+  const whole = new SecretScanner(set, { maxHitsPerFile: 0 });
+  const r = rng(2024);
+  const seps = ['\n', ' ', '\n\n', '\t', ' = ', '\r\n'];
+  const key = (b: Buffer, sc: SecretScanner): string[] => sc.scanBuffer('config/app.yaml', b).map((f) => `${f.ruleId}@${f.line}:${f.column}:${f.secretHash}`).sort();
+  let findings = 0;
+  for (let i = 0; i < 150; i++) {
+    let doc = '';
+    for (let k = 0; k < 25; k++) doc += texts[Math.floor(r() * texts.length)] + seps[Math.floor(r() * seps.length)];
+    const b = Buffer.from(doc);
+    const want = key(b, whole);
+    findings += want.length;
+    assert.deepEqual(key(b, windowed), want, `document ${i}`);
+  }
+  assert.ok(findings > 1000);
+});

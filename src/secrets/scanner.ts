@@ -278,11 +278,17 @@ export class SecretScanner {
       }
     }
 
-    // gitleaks: a generic finding yields to a specific rule's finding on the same line containing it
+    // a generic finding yields to a specific rule's finding that covers the same secret: on the same
+    // (match start) line with a containing secret, as gitleaks does, or at the same place in the text
     const kept = cands.filter((f) => {
       if (!f.rule.generic) return true;
       const line = lines.lineOf(f.matchStart);
-      return !cands.some((g) => g !== f && !g.rule.generic && g.rule.id !== f.rule.id && lines.lineOf(g.matchStart) === line && g.secret.includes(f.secret));
+      return !cands.some(
+        (g) =>
+          g !== f &&
+          !g.rule.generic &&
+          ((g.secretStart <= f.secretStart && g.secretEnd >= f.secretEnd) || (lines.lineOf(g.matchStart) === line && g.secret.includes(f.secret))),
+      );
     });
     kept.sort((a, b) => a.secretStart - b.secretStart || a.rule.index - b.rule.index);
     const report = kept.length > this.opts.maxFindingsPerFile ? kept.slice(0, this.opts.maxFindingsPerFile) : kept;

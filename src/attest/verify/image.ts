@@ -10,9 +10,6 @@
  *   5. succeed when at least one signature passed 3 and 4. Every rejected one keeps its reason.
  */
 import { PlimsollError } from '../../util/errors.js';
-import { decodeBase64 } from '../encoding.js';
-import { CosignAnnotations } from '../cosign/layout.js';
-import { parseSimpleSigningPayload } from '../cosign/simple-signing.js';
 import { parseBundle } from '../bundle/bundle.js';
 import { INTOTO_PAYLOAD_TYPE } from '../dsse/envelope.js';
 import { parseStatement, statementCoversDigest } from '../intoto/statement.js';
@@ -20,6 +17,7 @@ import { PredicateTypes } from '../intoto/predicates.js';
 import type { ImageTarget } from '../target.js';
 import { BundleVerifier, type BundleSigner, type BundleTrust } from './bundle-verifier.js';
 import { collectEvidence, type Evidence } from './sources.js';
+import { digestMismatch, verifySimpleSigning } from './simple-signing.js';
 
 /** What `verify` prints per verified signature: cosign's output shape. */
 export interface SignedClaim {
@@ -37,9 +35,6 @@ export interface ImageVerification {
   notes: string[];
 }
 
-function mismatch(signed: string, actual: string): string {
-  return `the signature is for ${signed}, but the image is ${actual}: the tag now points at other content, or the signature was copied from another image`;
-}
 
 export class ImageSignatureVerifier {
   private readonly bundles: BundleVerifier;
@@ -68,17 +63,10 @@ export class ImageSignatureVerifier {
   /** cosign .sig layer: base64 signature annotation over the simple-signing payload bytes. */
   private checkCosignLayer(e: Extract<Evidence, { scheme: 'cosign-tag' }>): SignatureVerdict {
     const { layer, location } = e;
-    const sigText = layer.annotations[CosignAnnotations.signature];
-    if (sigText === undefined || sigText === '') throw new PlimsollError('VERIFY_FAILED', `${location}: no ${CosignAnnotations.signature} annotation`);
-    const sig = decodeBase64(sigText, `${location}: signature annotation`, 'standard', 'VERIFY_FAILED');
     if (this.trust.kind !== 'key') {
       throw new PlimsollError('VERIFY_FAILED', `${location}: a cosign tag-scheme signature; keyless verification of those (certificate + Rekor SET annotations) is not supported — verify with --key, or use Sigstore bundle referrers`);
     }
-    if (!this.trust.key.verify(layer.payload, sig)) {
-      throw new PlimsollError('VERIFY_FAILED', `${location}: the signature does not verify with the given key (${this.trust.key.hint}); the payload or the signature was modified, or another key signed it`);
-    }
-    const p = parseSimpleSigningPayload(layer.payload, `${location}: signed payload`);
-    if (p.manifestDigest !== this.target.digest) throw new PlimsollError('VERIFY_FAILED', `${location}: ${mismatch(p.manifestDigest, this.target.digest)}`);
+    const p = verifySimpleSigning({ mediaType: layer.descriptor.mediaType, payload: layer.payload, annotations: layer.annotations }, this.trust.key, this.target.digest, location);
     return {
       ok: true,
       scheme: 'cosign-tag',
@@ -105,7 +93,7 @@ export class ImageSignatureVerifier {
     if (st.predicateType !== PredicateTypes.cosignSign) return undefined; // an attestation, not a signature
     if (!statementCoversDigest(st, this.target.digest)) {
       const named = st.subject.map((s) => Object.entries(s.digest ?? {}).map(([a, h]) => `${a}:${h}`).join(',')).join(' ');
-      throw new PlimsollError('VERIFY_FAILED', `${location}: ${mismatch(named, this.target.digest)}`);
+      throw new PlimsollError('VERIFY_FAILED', `${location}: ${digestMismatch(named, this.target.digest)}`);
     }
     return {
       ...base,

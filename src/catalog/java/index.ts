@@ -20,6 +20,7 @@
  * Only regular files are cataloged: Debian installs /usr/share/java/foo.jar with symlinks such as
  * foo-1.2.jar -> foo.jar, and a link must not count its target twice.
  */
+import { mapPool } from '../../util/pool.js';
 import type { Cataloger, CatalogContext } from '../types.js';
 import type { Location, Package } from '../../sbom/model.js';
 import type { FileRecord } from '../../image/fs/types.js';
@@ -62,12 +63,9 @@ export const javaCataloger: Cataloger = {
     return header.type === 'file' && ARCHIVE_EXT.test(path);
   },
   async catalog(ctx: CatalogContext): Promise<Package[]> {
-    const out: Package[] = [];
-    for (const f of ctx.files) {
-      if (f.type !== 'file' || !ARCHIVE_EXT.test(f.path)) continue;
-      out.push(...(await catalogFile(ctx, f)));
-    }
-    return out;
+    // archives are independent and the work is I/O-bound: open several at once, keep input order
+    const files = ctx.files.filter((f) => f.type === 'file' && ARCHIVE_EXT.test(f.path));
+    return (await mapPool(files, 8, (f) => catalogFile(ctx, f))).flat();
   },
 };
 

@@ -4,7 +4,7 @@
  * also look at deleted files). Nothing is extracted to disk except captured files larger than the
  * in-memory limit, which go to plimsoll's temp dir.
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -313,13 +313,20 @@ function translateLayerError(e: unknown, where: string): PlimsollError {
   return new PlimsollError('LAYER_CORRUPT', `${where}: could not read the layer (${msg})`, { cause: e });
 }
 
-/** dir: sources — walk a root filesystem on the host without following symlinks. */
+/**
+ * dir: sources — walk a root filesystem on the host without following symlinks. Synchronous fs
+ * calls: a rootfs has tens of thousands of entries and a thread-pool round trip per lstat costs
+ * more than the call itself; nothing else runs while the walk does.
+ */
 async function walkRootDir(root: string, fs: SquashedFS, opts: BuildOptions, stats: BuildResult['stats']): Promise<void> {
   const ldigest = `dir:${root}`;
   const lref: LayerRef = { index: 0, digest: ldigest };
-  const rootSt = await lstat(root).catch((e) => {
+  let rootSt;
+  try {
+    rootSt = lstatSync(root);
+  } catch (e) {
     throw new PlimsollError('SOURCE_NOT_FOUND', `${root}: cannot read the root filesystem directory (${(e as Error).message})`);
-  });
+  }
   if (!rootSt.isDirectory()) throw new PlimsollError('SOURCE_UNSUPPORTED', `${root}: not a directory`);
   const rootDev = rootSt.dev;
   const stack: string[] = [''];
@@ -328,7 +335,7 @@ async function walkRootDir(root: string, fs: SquashedFS, opts: BuildOptions, sta
     const hostDir = rel === '' ? root : join(root, rel);
     let names: string[];
     try {
-      names = await readdir(hostDir);
+      names = readdirSync(hostDir);
     } catch {
       continue; // unreadable directory: keep going
     }
@@ -338,7 +345,7 @@ async function walkRootDir(root: string, fs: SquashedFS, opts: BuildOptions, sta
       const host = join(root, r);
       let st;
       try {
-        st = await lstat(host);
+        st = lstatSync(host);
       } catch {
         continue;
       }
@@ -346,8 +353,11 @@ async function walkRootDir(root: string, fs: SquashedFS, opts: BuildOptions, sta
       const type: LayerEntryHeader['type'] = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isCharacterDevice() ? 'char' : st.isBlockDevice() ? 'block' : st.isFIFO() ? 'fifo' : 'other';
       let linkname: string | undefined;
       if (type === 'symlink') {
-        const { readlink } = await import('node:fs/promises');
-        linkname = await readlink(host).catch(() => '');
+        try {
+          linkname = readlinkSync(host);
+        } catch {
+          linkname = '';
+        }
       }
       const header: LayerEntryHeader = { path: r, type, mode: st.mode & 0o7777, size: type === 'file' ? st.size : 0, uid: st.uid, gid: st.gid, mtime: st.mtime, linkname };
       const rec: StoredRecord = { path: '/' + r, type, mode: header.mode, size: header.size, uid: st.uid, gid: st.gid, linkname, layerIndex: 0, layerDigest: ldigest, captured: false };
@@ -367,4 +377,3 @@ async function walkRootDir(root: string, fs: SquashedFS, opts: BuildOptions, sta
     }
   }
 }
-

@@ -117,6 +117,7 @@ test('findings are deterministic and every rule id is unique and documented', ()
   for (const r of KUBERNETES_RULES) {
     assert.match(r.id, /^PLM-K8S-(\d{3}|PSS-\w+)$/);
     assert.ok(r.title && r.description && r.remediation, r.id);
+    assert.ok(r.references.length > 0 && r.references.every((u) => u.startsWith('https://kubernetes.io/docs/')), r.id);
   }
 });
 

@@ -11,7 +11,7 @@ import { extractPodTemplate } from './workloads.js';
 import type { Container, PodSpec } from './types.js';
 import { parseManifest, type LoadedObject, type ManifestInput } from './load.js';
 import { checkMatches, compareFindings } from '../findings.js';
-import type { CheckedObject, CheckOptions, CheckResult, ManifestError, MisconfigFinding, ObjectRef } from './model.js';
+import type { CheckedObject, CheckOptions, CheckResult, ManifestError, MisconfigFinding, ObjectRef, RuleMeta } from './model.js';
 import { MODULES } from './rules/index.js';
 import { checkPss } from './rules/pss.js';
 import { findingAt, ownerOf, type Anchor } from './rules/finding.js';
@@ -24,12 +24,19 @@ const GROUPS: ReadonlyArray<[ContainerGroup, string]> = [
   ['ephemeralContainers', 'ephemeral container'],
 ];
 
-function containersOf(spec: PodSpec | null, specPath: string): ContainerInfo[] {
+/** Containers per group a pod template may have before the rest are skipped (real pods have a few). */
+export const MAX_CONTAINERS = 1000;
+/** Findings kept per object; a hostile object could otherwise produce millions. */
+export const MAX_FINDINGS_PER_OBJECT = 1000;
+
+function containersOf(spec: PodSpec | null, specPath: string): { list: ContainerInfo[]; skipped: number } {
   const out: ContainerInfo[] = [];
-  if (!spec) return out;
+  let skipped = 0;
+  if (!spec) return { list: out, skipped };
   for (const [group, word] of GROUPS) {
     const list = arr(own(spec, group));
-    for (let i = 0; i < list.length; i++) {
+    skipped += Math.max(0, list.length - MAX_CONTAINERS);
+    for (let i = 0; i < list.length && i < MAX_CONTAINERS; i++) {
       const c = obj(list[i]);
       if (!c) continue;
       const name = str(own(c, 'name'));
@@ -42,7 +49,7 @@ function containersOf(spec: PodSpec | null, specPath: string): ContainerInfo[] {
       });
     }
   }
-  return out;
+  return { list: out, skipped };
 }
 
 /** Annotation listing rule ids (comma-separated) an object is exempt from, with a reason in review. */
@@ -84,6 +91,17 @@ export function checkManifests(inputs: readonly ManifestInput[], options: CheckO
     });
   };
 
+  const limitError = (ref: ObjectRef, message: string): void => {
+    errors.push({
+      file: ref.file,
+      document: ref.document,
+      ...(ref.item !== undefined ? { item: ref.item } : {}),
+      ...(ref.line !== undefined ? { line: ref.line } : {}),
+      code: 'TOO_LARGE',
+      message: `document ${ref.document}: ${message}`,
+    });
+  };
+
   const visit = (loaded: LoadedObject): void => {
     const ref = loaded.ref;
     const checked: CheckedObject = { ...ref, findings: [] };
@@ -97,18 +115,34 @@ export function checkManifests(inputs: readonly ManifestInput[], options: CheckO
       const line = loaded.locate(path);
       return line === undefined ? { ref, path } : { ref, path, line };
     };
+    const containers = template ? containersOf(podSpec, template.specPath) : { list: [], skipped: 0 };
+    if (containers.skipped > 0) {
+      limitError(ref, `${ref.kind} ${q(ref.name)} has more than ${MAX_CONTAINERS} containers in one list; ${containers.skipped} were not checked`);
+    }
+    // Findings made for this object (reported now or kept by collectors for later), capped.
+    let made = 0;
+    const make = (rule: RuleMeta, path: string, message: string, evidence?: string): MisconfigFinding | undefined => {
+      if (++made > MAX_FINDINGS_PER_OBJECT) {
+        if (made === MAX_FINDINGS_PER_OBJECT + 1) {
+          limitError(ref, `${ref.kind} ${q(ref.name)} produced more than ${MAX_FINDINGS_PER_OBJECT} findings; the rest were dropped`);
+        }
+        return undefined;
+      }
+      return findingAt(at(path), rule, message, evidence);
+    };
     const ctx: ObjectContext = {
       ref,
       object: loaded.object,
       loaded,
       template,
       podSpec,
-      containers: template ? containersOf(podSpec, template.specPath) : [],
+      containers: containers.list,
       options,
       at,
-      finding: (rule, path, message, evidence) => findingAt(at(path), rule, message, evidence),
+      finding: make,
       report: (rule, path, message, evidence) => {
-        checked.findings.push(findingAt(at(path), rule, message, evidence));
+        const f = make(rule, path, message, evidence);
+        if (f) checked.findings.push(f);
       },
     };
     for (const m of MODULES) {

@@ -25,6 +25,12 @@ export interface LoadLimits {
   maxFileBytes: number;
   /** Largest single YAML document parsed, in bytes (the Kubernetes API itself accepts ~3 MiB requests). */
   maxDocumentBytes: number;
+  /**
+   * Most YAML nodes a document may have, estimated from its structural characters before parsing
+   * (`: - , [ {`). Parsed YAML costs up to ~1 KiB of memory per node, so a dense document (`- {}`
+   * repeated) is refused by this rather than by its byte size. Large real CRDs have ~100k.
+   */
+  maxDocumentNodes: number;
   /** Alias expansions allowed per document (yaml's maxAliasCount). */
   maxAliasCount: number;
   /** Errors reported per file before the rest are summarised in one. */
@@ -36,6 +42,7 @@ export interface LoadLimits {
 export const DEFAULT_LIMITS: Readonly<LoadLimits> = Object.freeze({
   maxFileBytes: 256 * 1024 * 1024,
   maxDocumentBytes: 16 * 1024 * 1024,
+  maxDocumentNodes: 500_000,
   maxAliasCount: 100,
   maxErrorsPerFile: 50,
   maxFiles: 100_000,
@@ -252,6 +259,29 @@ function isBlank(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * An estimate of the YAML nodes in `text`, from the indicators that introduce them: `, [ {` always,
+ * `:` and `-` when followed by a blank or line end (mapping values, block sequence entries), and
+ * `:` right after a quote (JSON's `"a":1`). Dashes inside names and colons inside URLs are not
+ * counted. Stops counting past `cap`.
+ */
+function estimateNodes(text: string, cap: number): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    let node = false;
+    if (c === 0x2c || c === 0x5b || c === 0x7b) {
+      node = true; // , [ {
+    } else if (c === 0x3a || c === 0x2d) {
+      const next = i + 1 < len ? text.charCodeAt(i + 1) : 0x0a;
+      node = next === 0x20 || next === 0x0a || next === 0x0d || next === 0x09 || (c === 0x3a && i > 0 && text.charCodeAt(i - 1) === 0x22);
+    }
+    if (node && ++n > cap) return n;
+  }
+  return n;
+}
+
 /** A chunk that is a marker line followed by nothing but blanks/comments: an empty document. */
 function isEmptyDocument(chunk: string): boolean {
   if (!chunk.startsWith('---')) return false;
@@ -321,6 +351,19 @@ export function* parseManifest(input: ManifestInput, limitsIn: Partial<LoadLimit
         line: chunk.line,
         code: 'TOO_LARGE',
         message: `document ${document} is larger than ${limits.maxDocumentBytes} bytes; it was not parsed`,
+      });
+      if (r) yield r;
+      continue;
+    }
+    const nodes = estimateNodes(chunk.text, limits.maxDocumentNodes);
+    if (nodes > limits.maxDocumentNodes) {
+      const document = counter.next++;
+      const r = fail({
+        file,
+        document,
+        line: chunk.line,
+        code: 'TOO_LARGE',
+        message: `document ${document} has more than ${limits.maxDocumentNodes} YAML nodes (estimated); it was not parsed — split it into smaller documents`,
       });
       if (r) yield r;
       continue;

@@ -240,7 +240,7 @@ export function parseIgnore(file: string, text: string, now: Date = new Date()):
   } else if (ext === '.yaml' || ext === '.yml') {
     let data: unknown;
     try {
-      data = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, logLevel: 'silent' });
+      data = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, logLevel: 'error' });
     } catch (e) {
       throw bad(file, `not valid YAML (${(e as Error).message.split('\n')[0]})`);
     }
@@ -249,7 +249,7 @@ export function parseIgnore(file: string, text: string, now: Date = new Date()):
     // .trivyignore and other names: structured when the text is a YAML/JSON list or mapping, else plain
     let data: unknown;
     try {
-      data = basename(file) === '.trivyignore' ? undefined : parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, logLevel: 'silent' });
+      data = basename(file) === '.trivyignore' ? undefined : parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, logLevel: 'error' });
     } catch {
       data = undefined;
     }

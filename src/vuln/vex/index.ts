@@ -9,7 +9,6 @@
  *  - a CycloneDX BOM with `vulnerabilities[].analysis` (CycloneDX VEX).
  * Anything else is an error naming the file and what was expected.
  */
-import type { SbomDocument } from '../../sbom/model.js';
 import { bad, isObject, MAX_VEX_BYTES, parseJson, readText, str, type Json } from './read.js';
 import { isOpenVexContext, parseOpenVex, productRefs } from './openvex.js';
 import { parseCycloneDXVex } from './cyclonedx.js';
@@ -92,5 +91,3 @@ export async function loadVexSuppressors(files: string[]): Promise<VexSuppressor
 export function vexSuppressorFrom(docs: VexDocument[]): VexSuppressor {
   return makeVexSuppressor(docs);
 }
-
-export type { SbomDocument };

@@ -60,9 +60,20 @@ function qualifiersMatch(want: ParsedPurl, have: ParsedPurl): boolean {
   return want.subpath === undefined || want.subpath === have.subpath;
 }
 
+/** Package purls are parsed once per string (a scan asks about the same packages many times). */
+const targetCache = new Map<string, ParsedPurl | undefined>();
+
+function parsedTarget(s: string): ParsedPurl | undefined {
+  if (targetCache.has(s)) return targetCache.get(s);
+  const p = parsePurl(s);
+  if (targetCache.size >= 50_000) targetCache.clear();
+  targetCache.set(s, p);
+  return p;
+}
+
 /** Does the statement purl `want` name the package `target`? */
 export function purlMatches(want: ParsedPurl, target: PurlTarget): boolean {
-  const have = parsePurl(target.purl);
+  const have = parsedTarget(target.purl);
   if (!have || want.type !== have.type) return false;
   if ((want.namespace ?? '') !== (have.namespace ?? '')) return false;
   if (want.name === have.name) {

@@ -38,6 +38,9 @@ function targetObject(ref: ObjectRef): TargetObject {
   return o;
 }
 
+/** Descriptions quote user data (names, PSS details listing every container); keep them readable. */
+const MAX_DESCRIPTION = 2000;
+
 export function findingAt(anchor: Anchor, rule: RuleMeta, description: string, evidence?: string): MisconfigFinding {
   const ref = anchor.ref;
   const object = targetObject(ref);
@@ -45,7 +48,7 @@ export function findingAt(anchor: Anchor, rule: RuleMeta, description: string, e
     id: rule.id,
     severity: rule.severity,
     title: rule.title,
-    description,
+    description: description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION)}…` : description,
     remediation: rule.remediation,
     target: {
       file: ref.file,

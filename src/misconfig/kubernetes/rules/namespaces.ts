@@ -10,7 +10,7 @@ import { q } from './util.js';
 
 export interface NamespaceAnchor {
   readonly namespace: string;
-  /** `3 workloads (Deployment/web, StatefulSet/db, Job/migrate)` */
+  /** `has 3 workloads (Deployment/web, StatefulSet/db, Job/migrate)`, or `is declared` for a Namespace without workloads. */
   summary(): string;
   finding(rule: RuleMeta, message: string): MisconfigFinding;
 }
@@ -45,6 +45,7 @@ export class NamespaceAnchors {
         e.anchor = anchor;
         e.isNamespace = true;
       }
+      if (!e) this.entries.set(name, { anchor, isNamespace: true, workloads: [], count: 0 });
       return;
     }
     if (!ctx.template) return;
@@ -63,13 +64,20 @@ export class NamespaceAnchors {
     if (e.workloads.length < LISTED) e.workloads.push(`${kind}/${name || '(unnamed)'}`);
   }
 
-  /** Namespaces with workloads, in order of first appearance. */
-  all(): NamespaceAnchor[] {
-    return [...this.entries.entries()].map(([namespace, e]) => ({
-      namespace,
-      summary: () =>
-        `${e.count} workload${e.count === 1 ? '' : 's'} (${e.workloads.join(', ')}${e.count > e.workloads.length ? ', …' : ''})`,
-      finding: (rule, message) => findingAt(e.anchor, rule, message),
-    }));
+  /**
+   * Namespaces with workloads, in order of first appearance; with `declared`, also namespaces
+   * declared by a Namespace object that holds no workload among the inputs.
+   */
+  all(declared = false): NamespaceAnchor[] {
+    return [...this.entries.entries()]
+      .filter(([, e]) => e.count > 0 || declared)
+      .map(([namespace, e]) => ({
+        namespace,
+        summary: () =>
+          e.count === 0
+            ? 'is declared'
+            : `has ${e.count} workload${e.count === 1 ? '' : 's'} (${e.workloads.join(', ')}${e.count > e.workloads.length ? ', …' : ''})`,
+        finding: (rule, message) => findingAt(e.anchor, rule, message),
+      }));
   }
 }

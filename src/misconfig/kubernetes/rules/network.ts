@@ -169,10 +169,10 @@ function networkPolicyCollector(): Collector {
       for (const a of anchors.all()) {
         const label = namespaceLabel(a.namespace);
         if (!denyIngress.has(a.namespace)) {
-          emit(a.finding(NO_DENY_INGRESS, `${label} has ${a.summary()} but no default-deny ingress NetworkPolicy among the inputs`));
+          emit(a.finding(NO_DENY_INGRESS, `${label} ${a.summary()} but no default-deny ingress NetworkPolicy among the inputs`));
         }
         if (!denyEgress.has(a.namespace)) {
-          emit(a.finding(NO_DENY_EGRESS, `${label} has ${a.summary()} but no default-deny egress NetworkPolicy among the inputs`));
+          emit(a.finding(NO_DENY_EGRESS, `${label} ${a.summary()} but no default-deny egress NetworkPolicy among the inputs`));
         }
       }
     },
@@ -245,17 +245,13 @@ function portsCollector(): Collector {
           const name = str(own(list[i], 'name'));
           const protocol = str(own(list[i], 'protocol')) ?? 'TCP';
           const shown = `${port}/${protocol}${name ? ` (${q(name, 40)})` : ''}`;
-          ports.push({
-            port,
-            name,
-            protocol,
-            finding: ctx.finding(
-              UNDECLARED_PORT,
-              `${c.path}.ports[${i}]`,
-              `${c.label} of ${describe(ctx.ref.kind, ctx.ref.name, ctx.ref.namespace)} declares port ${shown}, which no Service among the inputs targets`,
-              `containerPort: ${port}`,
-            ),
-          });
+          const finding = ctx.finding(
+            UNDECLARED_PORT,
+            `${c.path}.ports[${i}]`,
+            `${c.label} of ${describe(ctx.ref.kind, ctx.ref.name, ctx.ref.namespace)} declares port ${shown}, which no Service among the inputs targets`,
+            `containerPort: ${port}`,
+          );
+          if (finding) ports.push({ port, name, protocol, finding });
         }
       }
       if (ports.length > 0) {

@@ -66,6 +66,8 @@ function readOnlyRoot(ctx: ObjectContext): void {
 }
 
 interface Pending {
+  /** The pod itself sets true: no ServiceAccount setting can turn it off. */
+  readonly explicit: boolean;
   readonly namespace: string;
   readonly serviceAccount: string;
   readonly finding: MisconfigFinding;
@@ -95,10 +97,10 @@ function automountCollector(): Collector {
         v === true
           ? ctx.finding(AUTOMOUNT, `${base}.automountServiceAccountToken`, `${who} sets automountServiceAccountToken: true (service account ${q(sa)})`)
           : ctx.finding(AUTOMOUNT, base, `${who} mounts the token of service account ${q(sa)}: automountServiceAccountToken is not false on the pod or the ServiceAccount`);
-      pending.push({ namespace: v === true ? '\u0000explicit' : ctx.ref.namespace, serviceAccount: sa, finding });
+      if (finding) pending.push({ explicit: v === true, namespace: ctx.ref.namespace, serviceAccount: sa, finding });
     },
     finish(emit) {
-      for (const p of pending) if (!optedOut.has(`${p.namespace}/${p.serviceAccount}`)) emit(p.finding);
+      for (const p of pending) if (p.explicit || !optedOut.has(`${p.namespace}/${p.serviceAccount}`)) emit(p.finding);
     },
   };
 }

@@ -58,6 +58,14 @@ function ruleFor(check: string): RuleMeta {
   return r;
 }
 
+/** A hostile pod with thousands of containers gets PSS details listing all of them: keep reports bounded. */
+const MAX_DETAIL = 1000;
+const MAX_PATHS = 50;
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
 /** Evaluates the object's pod template and reports each violation; returns the verdict. */
 export function checkPss(ctx: ObjectContext, level: PssLevel, version: string): PssReport | undefined {
   const t = ctx.template;
@@ -67,17 +75,19 @@ export function checkPss(ctx: ObjectContext, level: PssLevel, version: string): 
   const violations = result.violations.map((v) => {
     const path = v.fieldPaths[0] ?? t.specPath;
     const anchor = ctx.at(path);
+    const detail = clip(v.detail, MAX_DETAIL);
+    const paths = v.fieldPaths.length > MAX_PATHS ? v.fieldPaths.slice(0, MAX_PATHS) : v.fieldPaths;
     ctx.report(
       ruleFor(v.check),
       path,
-      `${who} violates PodSecurity "${level}:${version}": ${v.reason}${v.detail ? ` (${v.detail})` : ''}`,
-      v.fieldPaths.length > 1 ? v.fieldPaths.join(', ') : undefined,
+      `${who} violates PodSecurity "${level}:${version}": ${v.reason}${detail ? ` (${detail})` : ''}`,
+      paths.length > 1 ? paths.join(', ') : undefined,
     );
     return {
       check: v.check,
       reason: v.reason,
-      detail: v.detail,
-      fieldPaths: v.fieldPaths,
+      detail,
+      fieldPaths: paths,
       ...(anchor.line !== undefined ? { line: anchor.line } : {}),
     };
   });

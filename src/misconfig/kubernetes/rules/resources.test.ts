@@ -69,7 +69,7 @@ test('PLM-K8S-006/007: namespaces with workloads need a ResourceQuota and a Limi
   const dep = deployment(podWith(), { namespace: 'prod' });
   const f6 = findings(dep, 'PLM-K8S-006');
   assert.equal(f6.length, 1);
-  assert.match(f6[0]!.description, /namespace "prod" has 1 workload \(Deployment\/web\) but no ResourceQuota/);
+  assert.match(f6[0]!.description, /namespace "prod" has 1 workload \(Deployment\/web\) but has no ResourceQuota/);
   assert.equal(f6[0]!.target.path, 'metadata.namespace');
   assert.equal(f6[0]!.target.line, 5);
   assert.equal(findings(dep, 'PLM-K8S-007').length, 1);
@@ -97,4 +97,13 @@ test('namespace findings are reported on the Namespace object when it is among t
   assert.equal(f[0]!.target.object?.kind, 'Namespace');
   assert.equal(f[0]!.target.path, 'metadata.name');
   assert.equal(f[0]!.target.line, 4);
+});
+
+test('PLM-K8S-006/007 also cover namespaces declared among the inputs without workloads', () => {
+  const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: empty\n';
+  const f = findings(ns, 'PLM-K8S-006');
+  assert.equal(f.length, 1);
+  assert.match(f[0]!.description, /namespace "empty" is declared but has no ResourceQuota/);
+  assert.equal(findings(ns, 'PLM-K8S-007').length, 1);
+  assert.equal(findings(ns, 'PLM-K8S-040').length, 0, 'network isolation is about namespaces with workloads');
 });

@@ -94,12 +94,8 @@ function check(ctx: ObjectContext, out: Candidate[]): void {
     const path = res ? `${c.path}.resources` : c.path;
     const add = (r: Resource, limit: boolean, meta: typeof CPU_REQUEST): void => {
       const where = limit ? `resources.limits.${r}` : `resources.requests.${r}`;
-      out.push({
-        namespace: ns,
-        resource: r,
-        limit,
-        finding: ctx.finding(meta, path, `${c.label} of ${describe(ctx.ref.kind, ctx.ref.name, ns)} has no ${where}`),
-      });
+      const finding = ctx.finding(meta, path, `${c.label} of ${describe(ctx.ref.kind, ctx.ref.name, ns)} has no ${where}`);
+      if (finding) out.push({ namespace: ns, resource: r, limit, finding });
     };
     // A request defaults to the limit when only the limit is set.
     if (!has(requests, 'cpu') && !has(limits, 'cpu')) add('cpu', false, CPU_REQUEST);
@@ -145,13 +141,13 @@ function collector(): Collector {
         if (d && (c.limit ? d.limits : d.requests).has(c.resource)) continue;
         emit(c.finding);
       }
-      for (const a of anchors.all()) {
+      for (const a of anchors.all(true)) {
         const label = namespaceLabel(a.namespace);
         if (!quotas.has(a.namespace)) {
-          emit(a.finding(NO_QUOTA, `${label} has ${a.summary()} but no ResourceQuota among the inputs`));
+          emit(a.finding(NO_QUOTA, `${label} ${a.summary()} but has no ResourceQuota among the inputs`));
         }
         if (!limitRanges.has(a.namespace)) {
-          emit(a.finding(NO_LIMITRANGE, `${label} has ${a.summary()} but no LimitRange among the inputs`));
+          emit(a.finding(NO_LIMITRANGE, `${label} ${a.summary()} but has no LimitRange among the inputs`));
         }
       }
     },

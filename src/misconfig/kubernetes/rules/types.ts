@@ -40,8 +40,11 @@ export interface ObjectContext {
   readonly options: CheckOptions;
   /** Locates a field of this object (for findings a collector makes in `finish`). */
   at(path: string): Anchor;
-  /** Creates a located finding on this object without reporting it (collectors keep it for later). */
-  finding(rule: RuleMeta, path: string, message: string, evidence?: string): MisconfigFinding;
+  /**
+   * Creates a located finding on this object without reporting it (collectors keep it for later).
+   * undefined once the object reached its findings cap.
+   */
+  finding(rule: RuleMeta, path: string, message: string, evidence?: string): MisconfigFinding | undefined;
   /** Creates and reports a finding on this object. */
   report(rule: RuleMeta, path: string, message: string, evidence?: string): void;
 }

@@ -141,9 +141,21 @@ const { inputs, bytes, documents } = generate();
 sample();
 console.log(`${WORKLOADS} workloads, ${documents} documents in ${inputs.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB of YAML; best of ${RUNS} runs`);
 
+// The check runs first so the OS peak RSS (maxRSS) is the check's, not the parse floor's.
 let bestCheck = Infinity;
-let bestParse = Infinity;
 let result: ReturnType<typeof checkManifests> | undefined;
+for (let run = 0; run < RUNS; run++) {
+  result = undefined; // let the previous run's result be collected
+  const checked = timeIt(() =>
+    checkManifests(inputs, { pss: { level: 'restricted', version: 'latest' }, allowedRegistries: ['ghcr.io/acme', 'registry.example.com'] }),
+  );
+  sample();
+  bestCheck = Math.min(bestCheck, checked.seconds);
+  result = checked.value;
+}
+const checkPeakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+
+let bestParse = Infinity;
 for (let run = 0; run < RUNS; run++) {
   const parse = timeIt(() => {
     let n = 0;
@@ -152,18 +164,10 @@ for (let run = 0; run < RUNS; run++) {
         d.toJS();
         n++;
       }
-      sample();
     }
     return n;
   });
   bestParse = Math.min(bestParse, parse.seconds);
-  result = undefined; // let the previous run's result be collected
-  const checked = timeIt(() =>
-    checkManifests(inputs, { pss: { level: 'restricted', version: 'latest' }, allowedRegistries: ['ghcr.io/acme', 'registry.example.com'] }),
-  );
-  sample();
-  bestCheck = Math.min(bestCheck, checked.seconds);
-  result = checked.value;
 }
 
 const r = result!;
@@ -176,4 +180,4 @@ console.log(`findings:             ${r.findings.length} (${byRule.size} rules), 
 console.log(`plimsoll check:       ${bestCheck.toFixed(2)} s  ${Math.round(r.objects.length / bestCheck)} objects/s  ${Math.round(WORKLOADS / bestCheck)} workloads/s`);
 console.log(`yaml parse floor:     ${bestParse.toFixed(2)} s  ${Math.round(r.objects.length / bestParse)} objects/s`);
 console.log(`ratio check/parse:    ${(bestCheck / bestParse).toFixed(2)}x`);
-console.log(`peak RSS:             ${mb(peakRss)} (sampled process.memoryUsage().rss), ${mb(process.resourceUsage().maxRSS * 1024)} (OS maxRSS)`);
+console.log(`peak RSS (check):     ${mb(checkPeakRss)} (max of sampled process.memoryUsage().rss and the OS maxRSS)`);

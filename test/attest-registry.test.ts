@@ -182,6 +182,30 @@ describe('signatures and attestations against docker-registry', { skip }, () => 
     assert.match(wp.stderr, /password is wrong/);
   });
 
+  test('multi-platform index: sign signs the index digest; attest --sbom --platform attests the platform image it catalogued', async () => {
+    const osr = 'ID=debian\nVERSION_ID=12\n';
+    const multi = await writeOciLayout(join(work, 'm'), {
+      images: [
+        { platform: { os: 'linux', architecture: 'amd64' }, layers: [{ files: { 'etc/os-release': osr, 'var/lib/dpkg/status': STATUS } }] },
+        { platform: { os: 'linux', architecture: 'arm64' }, layers: [{ files: { 'etc/os-release': osr, 'var/lib/dpkg/status': STATUS.split('\n\n')[0] + '\n\n' } }] },
+      ],
+    });
+    skopeoCopy(multi.ref, `${reg.host}/multi:v1`, ['--all']);
+    const s = run(['sign', `${reg.host}/multi:v1`, '--key', keyPath]);
+    assert.equal(s.status, 0, s.stderr);
+    assert.equal(s.stdout.trim(), `${reg.host}/multi@${multi.digest}`);
+    assert.equal(run(['verify', `${reg.host}/multi:v1`, '--key', pubPath]).status, 0);
+    const arm = multi.images.find((i) => i.platform.architecture === 'arm64')!;
+    const a = run(['attest', `${reg.host}/multi:v1`, '--key', keyPath, '--sbom', '--platform', 'linux/arm64']);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(a.stdout.trim(), `${reg.host}/multi@${arm.manifestDigest}`);
+    assert.match(a.stderr, /multi-platform index; the SBOM describes linux\/arm64 image/);
+    const va = run(['verify-attestation', `${reg.host}/multi@${arm.manifestDigest}`, '--key', pubPath, '--type', 'cyclonedx']);
+    assert.equal(va.status, 0, va.stderr);
+    const names = (JSON.parse(va.stdout)[0].predicate.components as { name: string }[]).map((c) => c.name);
+    assert.ok(names.includes('hello') && !names.includes('libc6'), `the arm64 image has only hello: ${names}`);
+  });
+
   test('tampering with the image: the tag moved to another digest, then signatures and listings copied onto it', async () => {
     skopeoCopy(imgB.ref, `${reg.host}/app:v1`);
     const moved = run(['verify', `${reg.host}/app:v1`, '--key', pubPath]);

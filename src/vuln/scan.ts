@@ -39,7 +39,7 @@ export function scanDocument(doc: SbomDocument, db: AdvisoryDB, opts: ScanOption
   const suppressed: VulnFinding[] = [];
   for (const f of m.findings) {
     const pkg = byId.get(f.package.id);
-    const s = pkg && opts.suppressors?.map((x) => x.check(f, pkg)).find((r) => r !== undefined);
+    const s = pkg && opts.suppressors?.map((x) => x.check(f, pkg, doc)).find((r) => r !== undefined);
     if (s) suppressed.push({ ...f, suppressed: s });
     else findings.push(f);
   }
@@ -64,7 +64,7 @@ export function scanDocument(doc: SbomDocument, db: AdvisoryDB, opts: ScanOption
     packages: doc.packages.length,
     findings,
     suppressed,
-    warnings: [...doc.warnings.map((w) => ({ message: w })), ...m.warnings],
+    warnings: [...doc.warnings.map((w) => ({ message: w })), ...m.warnings, ...(opts.suppressors ?? []).flatMap((s) => s.warnings ?? []).map((message) => ({ message }))],
     summary,
   };
 }

@@ -12,6 +12,9 @@ import { BundleAnnotations, fetchBundleReferrer, listBundleReferrers, type Fetch
 import { PredicateTypes } from '../intoto/predicates.js';
 import type { ImageTarget } from '../target.js';
 
+/** At most this many signatures/attestations are examined per image (a hostile registry could list millions). */
+export const MAX_EVIDENCE = 256;
+
 export type Evidence =
   | { scheme: 'cosign-tag'; location: string; layer: StoredLayer }
   | { scheme: 'referrer'; location: string; descriptor: Descriptor; via: ReferrerVia; fetch: () => Promise<FetchedReferrer> };
@@ -61,6 +64,10 @@ export async function collectEvidence(target: ImageTarget, kind: 'sig' | 'att'):
       via: listing.via,
       fetch: () => fetchBundleReferrer(client, repository, d, digest),
     });
+  }
+  if (evidence.length > MAX_EVIDENCE) {
+    notes.push(`${evidence.length} candidates found; only the first ${MAX_EVIDENCE} were examined`);
+    evidence.length = MAX_EVIDENCE;
   }
   return { evidence, notes };
 }

@@ -142,3 +142,14 @@ test('the plimsoll.dev/ignore annotation exempts an object from the listed rules
   assert.ok(!ids.includes('PLM-K8S-011') && !ids.includes('PLM-K8S-010'));
   assert.ok(check(deployment(podWith('image: nginx'))).findings.some((f) => f.id === 'PLM-K8S-011'));
 });
+
+test('hostile pods: containers and findings per object are capped, with an error saying so', () => {
+  const y = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n${'  - {}\n'.repeat(1500)}`;
+  const r = check(y, { pss: { level: 'restricted', version: 'latest' } });
+  const namespaceLevel = new Set(['PLM-K8S-006', 'PLM-K8S-007', 'PLM-K8S-040', 'PLM-K8S-041']);
+  assert.equal(r.objects[0]!.findings.filter((f) => !namespaceLevel.has(f.id)).length, 1000);
+  assert.deepEqual(r.errors.map((e) => e.code), ['TOO_LARGE', 'TOO_LARGE']);
+  assert.match(r.errors[0]!.message, /more than 1000 containers in one list; 500 were not checked/);
+  assert.match(r.errors[1]!.message, /more than 1000 findings/);
+  for (const v of r.objects[0]!.pss!.violations) assert.ok(v.detail.length <= 1001 && v.fieldPaths.length <= 50);
+});

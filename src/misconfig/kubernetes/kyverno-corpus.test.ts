@@ -72,6 +72,22 @@ const NOT_PSS: Record<string, string> = {
   'baseline/disallow-host-ports-range': 'Kyverno allows a host port range; the PSS control forbids all host ports',
 };
 
+/** The `validate.podSecurity` policies with a kyverno-test. */
+const SUBRULES = [
+  'subrule/podsecurity-subrule-baseline',
+  'subrule/restricted/restricted-latest',
+  'subrule/restricted/restricted-exclude-capabilities',
+  'subrule/restricted/restricted-exclude-seccomp',
+];
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
 interface KyvernoTest {
   policies?: string[];
   resources?: string[];
@@ -152,21 +168,6 @@ test('every Kyverno pod-security kyverno-test is covered or explicitly out of sc
     }
   }
 });
-
-const SUBRULES = [
-  'subrule/podsecurity-subrule-baseline',
-  'subrule/restricted/restricted-latest',
-  'subrule/restricted/restricted-exclude-capabilities',
-  'subrule/restricted/restricted-exclude-seccomp',
-];
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
 
 /** `ghcr.io/kyverno/test-nginx*`-style image globs of podSecurity exclusions. */
 function globMatch(pattern: string, s: string): boolean {

@@ -198,6 +198,7 @@ test('readManifestInputs: directories (recursive, sorted, manifest extensions on
     writeFileSync(join(dir, 'README.md'), '# not a manifest');
     writeFileSync(join(dir, '.git', 'x.yaml'), cm('hidden'));
     symlinkSync(dir, join(dir, 'loop'));
+    symlinkSync(join(dir, 'b.yaml'), join(dir, 'link.yaml'));
     const { inputs, errors } = await readManifestInputs([dir, join(dir, 'missing.yaml'), '-'], { stdin: Readable.from([Buffer.from(cm('stdin'))]) });
     assert.deepEqual(inputs.map((i) => i.file.replace(dir, 'D')), ['D/a.yml', 'D/b.yaml', 'D/sub/c.json', '-']);
     assert.equal(errors.length, 1);
@@ -211,4 +212,15 @@ test('readManifestInputs: directories (recursive, sorted, manifest extensions on
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('dense documents are refused by their estimated node count before parsing', () => {
+  const dense = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n${'  - {}\n'.repeat(3000)}`;
+  const { objects, errors } = load(`${dense}---\n${cm('ok')}`, { maxDocumentNodes: 5000 });
+  assert.deepEqual(objects.map((o) => o.ref.name), ['ok']);
+  assert.equal(errors[0]!.code, 'TOO_LARGE');
+  assert.match(errors[0]!.message, /more than 5000 YAML nodes/);
+  // Names with dashes and URLs with colons do not count as nodes.
+  const wordy = `${cm('a-b-c-d-e-f-g-h')}data:\n  url: "https://x.example:8443/a-b-c-d"\n`;
+  assert.equal(load(wordy, { maxDocumentNodes: 12 }).objects.length, 1);
 });

@@ -80,7 +80,7 @@ export function isManifestFileName(name: string): boolean {
 
 /**
  * Reads manifest inputs: files, directories (recursively, `*.yaml`, `*.yml`, `*.json`, sorted,
- * hidden entries and symlinked directories skipped) and `-` (stdin). Problems with one path are
+ * hidden entries and symlinks skipped) and `-` (stdin). Problems with one path are
  * returned as errors; the other paths are still read.
  */
 export async function readManifestInputs(
@@ -122,8 +122,10 @@ export async function readManifestInputs(
         errors.push(readError(p, e, limits.maxFileBytes));
         continue;
       }
+      // Symlinks are not followed inside directories: a checked-out repository could point one at
+      // ~/.kube/config or a directory loop.
       if (st.isDirectory()) await walk(p);
-      else if (isManifestFileName(name) && (st.isFile() || st.isSymbolicLink())) await readOne(p);
+      else if (isManifestFileName(name) && st.isFile()) await readOne(p);
     }
   };
   for (const p of paths) {
@@ -210,7 +212,6 @@ interface Chunk {
   readonly line: number;
 }
 
-const MARKER = /^---(?=[ \t\r\n]|$)/gm;
 
 /**
  * Splits a stream at `---` lines. A line starting with `---` followed by a blank or the end of the
@@ -220,11 +221,11 @@ const MARKER = /^---(?=[ \t\r\n]|$)/gm;
  * and keeps a broken document from affecting its neighbours.
  */
 function* splitDocuments(text: string): Generator<Chunk> {
-  MARKER.lastIndex = 0;
+  const marker = /^---(?=[ \t\r\n]|$)/gm; // per call: generators may interleave
   let start = 0;
   let line = 1;
   let m: RegExpExecArray | null;
-  while ((m = MARKER.exec(text)) !== null) {
+  while ((m = marker.exec(text)) !== null) {
     if (m.index > start) {
       // The bare document before the first marker counts only if it has content.
       if (start > 0 || !isBlank(text, 0, m.index)) yield { text: text.slice(start, m.index), line };

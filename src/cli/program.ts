@@ -10,6 +10,11 @@ import { registerScanCommand } from './scan.js';
 import { registerDbCommand } from './db.js';
 import { registerPolicyCommand } from './policy.js';
 import { registerConfigCommand } from './config.js';
+import { registerKeyCommand } from './key.js';
+import { registerSignCommand } from './sign.js';
+import { registerVerifyCommand } from './verify.js';
+import { registerAttestCommand } from './attest.js';
+import { registerProvenanceCommand } from './provenance.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -44,6 +49,11 @@ Exit codes:
   registerDbCommand(program);
   registerConfigCommand(program);
   registerPolicyCommand(program);
+  registerKeyCommand(program);
+  registerSignCommand(program);
+  registerVerifyCommand(program);
+  registerAttestCommand(program);
+  registerProvenanceCommand(program);
   return program;
 }
 

@@ -31,11 +31,32 @@ export function renderVulnTable(r: ScanReport): string {
     out.push(line(head));
     for (const x of rows) out.push(line(x));
   }
+  if (r.secrets?.length) {
+    out.push('');
+    out.push(`SECRETS (${r.secrets.length})`);
+    for (const f of r.secrets) {
+      const where = f.origin === 'file' ? `${f.path}:${f.line} (layer ${f.layerIndex}${f.deletedInLayer !== undefined ? `, deleted in layer ${f.deletedInLayer}: still in the image` : ''})` : f.path;
+      out.push(`${f.severity.toUpperCase().padEnd(8)}  ${f.ruleId.padEnd(28)}  ${f.redacted}  ${where}`);
+    }
+  }
+  if (r.malware?.findings.length) {
+    out.push('');
+    out.push(`MALWARE (${r.malware.findings.length})`);
+    for (const f of r.malware.findings) out.push(`CRITICAL  ${f.signature}  ${f.path} (layer ${f.layerIndex}${f.deletedLater ? ', deleted later: still in the image' : ''}; ${f.engine})`);
+  }
+  if (r.misconfigurations?.length) {
+    out.push('');
+    out.push(`IMAGE MISCONFIGURATIONS (${r.misconfigurations.length})`);
+    for (const f of r.misconfigurations) out.push(`${f.severity.toUpperCase().padEnd(8)}  ${f.id}  ${f.title}: ${trunc(f.description, 100)}`);
+  }
   const s = r.summary;
   out.push('');
   out.push(
     `Total: ${s.total} (CRITICAL: ${s.critical}, HIGH: ${s.high}, MEDIUM: ${s.medium}, LOW: ${s.low}, UNKNOWN: ${s.unknown})` +
-      `; ${s.fixable} fixable${s.malicious ? `; ${s.malicious} MALICIOUS package(s)` : ''}${r.suppressed.length ? `; ${r.suppressed.length} suppressed` : ''}`,
+      `; ${s.fixable} fixable${s.malicious ? `; ${s.malicious} MALICIOUS package(s)` : ''}${r.suppressed.length ? `; ${r.suppressed.length} suppressed` : ''}` +
+      (r.secrets ? `; secrets: ${r.secrets.length}` : '') +
+      (r.malware ? `; malware: ${r.malware.findings.length}` : '') +
+      (r.misconfigurations ? `; misconfigurations: ${r.misconfigurations.length}` : ''),
   );
   return out.join('\n') + '\n';
 }

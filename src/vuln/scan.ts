@@ -22,6 +22,15 @@ export interface ScanReport {
   suppressed: VulnFinding[];
   warnings: ScanWarning[];
   summary: Record<FindingSeverity, number> & { total: number; fixable: number; malicious: number };
+  /** scanners that ran (vuln, secret, malware, misconfig) */
+  scanners?: string[];
+  /** secret scanner findings (redacted: the secret itself is never stored) */
+  secrets?: import('../scan/secret-observer.js').ImageSecretFinding[];
+  secretStats?: { filesScanned: number; bytesScanned: number; skipped: number };
+  /** malware engine findings (hash databases, clamd); malicious packages are in `findings` */
+  malware?: import('../malware/types.js').MalwareReport;
+  /** image misconfiguration findings */
+  misconfigurations?: import('../misconfig/findings.js').MisconfigFinding[];
 }
 
 export interface ScanOptions {

@@ -60,7 +60,7 @@ const NOT_A_SECRET = /(?:^|[_\-.])(?:FILE|PATH|DIR|NAME|REF|URL|URI|ENDPOINT|ID|
 
 /** Camel-case to upper snake: `dbPassword` -> `DB_PASSWORD`. */
 function normalizeName(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  return /[a-z]/.test(name) ? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase() : name;
 }
 
 export function looksLikeSecretName(name: string): boolean {

@@ -221,15 +221,22 @@ function selects(selector: Map<string, string>, labels: Map<string, string>): bo
 
 function portsCollector(): Collector {
   const pods: PodPorts[] = [];
-  const services = new Map<string, ServicePorts[]>();
+  /** Per namespace, Services indexed by each `key=value` of their selector (candidates for a pod). */
+  const services = new Map<string, Map<string, ServicePorts[]>>();
   return {
     visit(ctx) {
       if (ctx.ref.kind === 'Service' && ctx.ref.apiVersion === 'v1') {
         const spec = own(ctx.object, 'spec');
         const entry: ServicePorts = { selector: stringMap(own(spec, 'selector')), targets: serviceTargets(spec) };
-        let list = services.get(ctx.ref.namespace);
-        if (!list) services.set(ctx.ref.namespace, (list = []));
-        list.push(entry);
+        if (entry.selector.size === 0 || entry.targets.length === 0) return; // selects no pods / routes nothing
+        let index = services.get(ctx.ref.namespace);
+        if (!index) services.set(ctx.ref.namespace, (index = new Map()));
+        for (const [k, v] of entry.selector) {
+          const key = `${k}=${v}`;
+          const list = index.get(key);
+          if (list) list.push(entry);
+          else index.set(key, [entry]);
+        }
         return;
       }
       if (!ctx.template) return;
@@ -260,11 +267,21 @@ function portsCollector(): Collector {
     },
     finish(emit) {
       for (const pod of pods) {
-        const selecting = (services.get(pod.namespace) ?? []).filter((s) => selects(s.selector, pod.labels));
+        const index = services.get(pod.namespace);
+        const selecting = new Set<ServicePorts>();
+        if (index) {
+          for (const [k, v] of pod.labels) {
+            for (const s of index.get(`${k}=${v}`) ?? []) if (!selecting.has(s) && selects(s.selector, pod.labels)) selecting.add(s);
+          }
+        }
         for (const p of pod.ports) {
-          const targeted = selecting.some((s) =>
-            s.targets.some((t) => t.protocol === p.protocol && (t.target === p.port || (p.name !== undefined && t.target === p.name))),
-          );
+          let targeted = false;
+          for (const s of selecting) {
+            if (s.targets.some((t) => t.protocol === p.protocol && (t.target === p.port || (p.name !== undefined && t.target === p.name)))) {
+              targeted = true;
+              break;
+            }
+          }
           if (!targeted) emit(p.finding);
         }
       }

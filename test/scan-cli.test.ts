@@ -19,7 +19,7 @@ let work: string;
 let db: string;
 
 function run(args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 300_000, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20, cwd: ROOT, timeout: 300_000, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

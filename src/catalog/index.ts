@@ -13,6 +13,7 @@ import { catalogers as defaultCatalogers } from './registry.js';
 import { detectDistro, osReleaseWanted } from './os/index.js';
 import type { Distro, LayerInfo, Package, Relationship, SbomDocument, SourceDescription } from '../sbom/model.js';
 import { VERSION } from '../version.js';
+import { redactSecretsInText } from '../scan/redact-text.js';
 
 export interface CatalogOptions {
   tmpDir: string;
@@ -158,7 +159,7 @@ export function describeSource(image: Image): SourceDescription {
     diffId: l.diffId,
     mediaType: l.mediaType,
     size: l.size,
-    createdBy: history.length === image.layers.length ? history[i]?.created_by : undefined,
+    createdBy: history.length === image.layers.length && history[i]?.created_by !== undefined ? redactSecretsInText(history[i]!.created_by!) : undefined,
   }));
   const platform = image.platform ?? (image.config.os && image.config.architecture ? { os: image.config.os, architecture: image.config.architecture, variant: image.config.variant } : undefined);
   return {

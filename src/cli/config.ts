@@ -225,6 +225,7 @@ export function configJsonDocument(r: ConfigScanResult): unknown {
       file: f.file,
       type: f.kind,
       findings: [...f.findings].sort(compareFindings).map(orderFinding),
+      ...(f.objects ? { objects: f.objects } : {}),
       errors: f.errors.map((e) => ({ ...(e.line !== undefined ? { line: e.line } : {}), message: e.message })),
     })),
   };

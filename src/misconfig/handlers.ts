@@ -46,6 +46,11 @@ export interface ConfigFileResult extends ConfigLintResult {
    * out not to be its type (a values.yaml, some other tool's YAML): the file is left out.
    */
   notApplicable?: boolean;
+  /**
+   * Every object the handler checked in this file, with per-object verdicts (Kubernetes: file,
+   * document index, kind, namespace, name and the Pod Security verdict). Written to the JSON report.
+   */
+  objects?: unknown[];
 }
 
 export interface ConfigHandler {

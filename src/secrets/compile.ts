@@ -4,6 +4,7 @@
  * reject a file lives in the loaders).
  */
 import { analyze, classRanges, emitSubpattern, minLen, parseRe2, translateRe2, type ParsedRegex } from './regex.js';
+import { KeywordMatcher } from './keywords.js';
 import type { AllowlistSpec, RuleSet, RuleSpec, SecretSeverity, SkippedRule } from './types.js';
 
 export interface CompiledAllowlist {
@@ -16,6 +17,8 @@ export interface CompiledAllowlist {
   target: 'secret' | 'match' | 'line';
   /** lower-case */
   stopwords: string[];
+  /** one-pass matcher over the stopwords (gitleaks' generic rule has ~1,400 of them) */
+  stopwordMatcher: KeywordMatcher | null;
   hasCommits: boolean;
 }
 
@@ -99,6 +102,7 @@ export function compilePattern(p: string | RegExp, extraFlags = ''): PatternResu
   const prefix = (p.flags.includes('i') ? 'i' : '') + (p.flags.includes('m') ? 'm' : '') + (p.flags.includes('s') ? 's' : '');
   const t = translateRe2(prefix ? `(?${prefix})${p.source}` : p.source, { maxRepeat: 100_000 });
   if (t.ok) return { ok: true, regex: new RegExp(t.source, t.flags + extraFlags), parsed: t.parsed };
+  if (/exponential/.test(t.reason)) return t;
   try {
     const flags = [...new Set((p.flags.replace(/[gyd]/g, '') + extraFlags).split(''))].join('');
     return { ok: true, regex: new RegExp(p.source, flags), parsed: null };
@@ -130,6 +134,7 @@ export function compileAllowlist(a: AllowlistSpec, where: string, warnings: stri
     if (r.ok) regexes.push(r.regex);
     else warnings.push(`${where}: allowlist regex ${JSON.stringify(String(p))} ignored: ${r.reason}`);
   }
+  const stopwords = [...new Set((a.stopwords ?? []).map((s) => s.toLowerCase()).filter((s) => s.length > 0))];
   return {
     description: a.description,
     and: (a.condition ?? 'OR').toUpperCase() === 'AND',
@@ -137,7 +142,8 @@ export function compileAllowlist(a: AllowlistSpec, where: string, warnings: stri
     regexes,
     brokenRegexes: (a.regexes?.length ?? 0) > 0 && regexes.length === 0,
     target: a.regexTarget ?? 'secret',
-    stopwords: [...new Set((a.stopwords ?? []).map((s) => s.toLowerCase()))],
+    stopwords,
+    stopwordMatcher: stopwords.length > 0 ? new KeywordMatcher(stopwords) : null,
     hasCommits: (a.commits?.length ?? 0) > 0,
   };
 }

@@ -21,6 +21,7 @@ export { redactSecret, secretHash } from './redact.js';
 export { benchmarkScan, type BenchmarkResult } from './bench.js';
 export type {
   AllowlistSpec,
+  IncompleteRule,
   RedactedString,
   RuleSet,
   RuleSpec,

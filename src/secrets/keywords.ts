@@ -155,6 +155,26 @@ export class KeywordMatcher {
     }
   }
 
+  /** Does `text` contain any keyword (case-insensitively)? Stops at the first one. */
+  containsAny(text: string): boolean {
+    const delta = this.delta;
+    const wide = this.wide !== null;
+    let s = 0;
+    for (let i = 0, n = text.length; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        s = delta[s | c]!;
+        if (s < 0) return true;
+      } else if (!wide) s = 0;
+      else {
+        const st = this.stepWide(s >> 7, c);
+        if (this.hasOutState[st] === 1) return true;
+        s = st << 7;
+      }
+    }
+    return false;
+  }
+
   /**
    * Scan `text`. At most `maxHits` hits are recorded (`overflow` tells when more existed; `seen` stays exact).
    * The returned arrays are views of internal buffers, valid until the next call.

@@ -98,12 +98,18 @@ test('unsupported constructs are reported per pattern, never thrown', () => {
     ['(?>a)', /atomic/],
     ['(?)', /\(\?\)/],
     ['a\\', /trailing backslash/],
+    ['(a+)+b', /exponential/],
+    ['(?:\\w+\\s?)*$', /exponential/],
+    ['([a-z0-9]{1,64}-?){2,}', /exponential/],
   ];
   for (const [p, why] of cases) {
     const t = translateRe2(p);
     assert.ok(!t.ok, `${p} should be rejected`);
     assert.match(t.reason, why, p);
   }
+  // separated repetitions are fine
+  assert.ok(translateRe2('(?:\\.[A-Za-z]\\w+)+').ok);
+  assert.ok(translateRe2('(?:-[0-9]{10,13}){3}').ok);
   // a literal '{' that does not start a repeat is fine, as in RE2
   assert.ok(full('a{,2}', 'a{,2}'));
   assert.ok(full('x{', 'x{'));

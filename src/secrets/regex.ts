@@ -816,6 +816,65 @@ function chooseMode(ast: ReNode): EmitMode {
   return { flagI: folded > 0 && unfolded === 0 };
 }
 
+/**
+ * RE2 runs every pattern in linear time; V8 backtracks, and nested unbounded repetition such as `(a+)+b`
+ * takes exponential time on a long run of 'a'. A single exec call can't be interrupted, so such patterns
+ * are refused up front. Heuristic: a repetition allowing ≥ 16 iterations whose body contains another
+ * repetition allowing ≥ 16, unless every iteration starts with a separator the inner repetition cannot
+ * consume (`(?:\.\w+)+` is fine). Returns the reason, or null.
+ */
+export function backtrackingRisk(ast: ReNode): string | null {
+  const BIG = 16;
+  let risk: string | null = null;
+  walk(ast, (outer) => {
+    if (risk || outer.t !== 'repeat' || outer.max < BIG) return;
+    const sep = leadingChars(outer.child);
+    walk(outer.child, (inner) => {
+      if (risk || inner === outer || inner.t !== 'repeat' || inner.max < BIG) return;
+      const innerSet = firstCharsOfRepeat(inner);
+      if (sep && innerSet && !intersects(sep, innerSet)) return;
+      risk = 'nested unbounded repetition (like (a+)+) can take exponential time in a backtracking engine';
+    });
+  });
+  return risk;
+}
+
+/** characters every match of `n` must start with (positive ranges), if it starts with a literal/class */
+function leadingChars(n: ReNode): number[] | null {
+  switch (n.t) {
+    case 'lit':
+      return [n.cp, n.cp];
+    case 'class':
+      return classRanges(n, true);
+    case 'group':
+      return leadingChars(n.child);
+    case 'concat':
+      return n.items.length > 0 ? leadingChars(n.items[0]!) : null;
+    default:
+      return null;
+  }
+}
+
+/** the characters a repetition's body can consume at all (over-approximated by its classes/literals) */
+function firstCharsOfRepeat(n: ReNode): number[] | null {
+  const out: number[] = [];
+  let unknown = false;
+  walk(n, (x) => {
+    if (x.t === 'lit') out.push(x.cp, x.cp);
+    else if (x.t === 'class') {
+      const r = classRanges(x, true);
+      if (r) out.push(...r);
+      else unknown = true;
+    } else if (x.t === 'dot') unknown = true;
+  });
+  return unknown ? null : normalizeRanges(out);
+}
+
+function intersects(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i += 2) for (let j = 0; j < b.length; j += 2) if (a[i]! <= b[j + 1]! && b[j]! <= a[i + 1]!) return true;
+  return false;
+}
+
 /** Emit part of a parsed pattern with the flag mode chosen for the whole pattern. */
 export function emitSubpattern(sub: ReNode, whole: ReNode): { source: string; flags: string } {
   const mode = chooseMode(whole);
@@ -856,6 +915,8 @@ export function translateRe2(pattern: string, opts: ParseOptions = {}): Translat
     if (e instanceof Re2SyntaxError) return { ok: false, reason: e.message };
     return { ok: false, reason: `internal error while parsing: ${(e as Error).message}` };
   }
+  const risk = backtrackingRisk(parsed.ast);
+  if (risk) return { ok: false, reason: risk };
   const mode = chooseMode(parsed.ast);
   const source = emit(parsed.ast, mode);
   const flags = mode.flagI ? 'iu' : 'u';

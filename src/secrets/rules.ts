@@ -325,7 +325,10 @@ const formats: RuleSpec[] = [
     title: 'Private key',
     severity: 'critical',
     // PEM / PGP / OpenSSH armour; the body must look like key material, bounded to 16 KiB
-    regex: /(-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]{32,16384}?-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----)/,
+    // the body cannot contain "-----", so a BEGIN without END fails at the next armour line instead of
+    // scanning 16 KiB ahead (linear on hostile input); "Proc-Type: 4,ENCRYPTED" headers and JSON-escaped
+    // "\n" stay inside the body alphabet
+    regex: /(-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,.\\_]|-{1,4}[A-Za-z0-9+/=\s:,.\\_]){32,16384}?-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----)/,
     keywords: ['-----begin'],
     entropy: 3.5,
   },

@@ -21,7 +21,7 @@ import { shannonEntropy } from './entropy.js';
 import { KeywordMatcher, type KeywordScan } from './keywords.js';
 import { redactSecret, redactedContext, sanitize, secretHash, type Span } from './redact.js';
 import { defaultRuleSet } from './rules.js';
-import type { RedactedString, RuleSet, RuleSpec, ScanResult, ScannerOptions, ScannerStats, SecretFinding, SkipReason, SkippedRule } from './types.js';
+import type { IncompleteRule, RedactedString, RuleSet, RuleSpec, ScanResult, ScannerOptions, ScannerStats, SecretFinding, SkipReason, SkippedRule } from './types.js';
 
 const DEFAULTS = {
   maxFileSize: 10 * 1024 * 1024,
@@ -31,13 +31,14 @@ const DEFAULTS = {
   maxFindingsPerFile: 1000,
   contextChars: 40,
   inlineAllow: true,
+  ruleTimeBudgetMs: 2000,
 };
 
 /** windows are widened to whole lines when the line boundary is at most this far away */
 const ALIGN_SLACK = 4096;
 /** allowlist "line" targets and inline-allow checks look at most this far around a match on huge lines */
 const LINE_CAP = 8192;
-const INLINE_ALLOW = ['gitleaks:allow', 'plimsoll:allow'];
+const INLINE_ALLOW = ['gitleaks:allow', 'plimsoll:allow', 'pragma: allowlist secret', 'pragma: whitelist secret'];
 
 interface Candidate {
   rule: CompiledRule;
@@ -57,7 +58,7 @@ export class SecretScanner {
   readonly rules: readonly CompiledRule[];
   readonly skippedRules: readonly SkippedRule[];
   readonly warnings: readonly string[];
-  readonly stats: ScannerStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: { binary: 0, 'too-large': 0, 'allowlisted-path': 0 }, findings: 0 };
+  readonly stats: ScannerStats = { filesScanned: 0, bytesScanned: 0, filesSkipped: { binary: 0, 'too-large': 0, 'allowlisted-path': 0 }, findings: 0, incompleteRules: 0 };
 
   private readonly opts: typeof DEFAULTS & Pick<ScannerOptions, 'onSkip'>;
   private readonly global: CompiledAllowlist[];
@@ -114,16 +115,28 @@ export class SecretScanner {
 
   /** Scan a string that is not a file (image config Env/Labels/history): no path rules apply. */
   scanText(source: string, text: string): SecretFinding[] {
+    return this.scanTextDetailed(source, text).findings;
+  }
+
+  scanTextDetailed(source: string, text: string): ScanResult {
     const findings: SecretFinding[] = [];
     if (text.length > this.opts.maxFileSize) {
-      this.skip(source, 'too-large', `${text.length} characters exceed the ${this.opts.maxFileSize} limit`);
-      return findings;
+      return { findings, skipped: this.skip(source, 'too-large', `${text.length} characters exceed the ${this.opts.maxFileSize} limit`) };
     }
     this.stats.filesScanned++;
     this.stats.bytesScanned += text.length;
-    this.scanContent(source, text, false, findings);
+    const incomplete: IncompleteRule[] = [];
+    const truncated = this.scanContent(source, text, false, findings, incomplete);
+    return this.result(findings, truncated, incomplete);
+  }
+
+  private result(findings: SecretFinding[], truncated: number, incomplete: IncompleteRule[]): ScanResult {
     this.stats.findings += findings.length;
-    return findings;
+    this.stats.incompleteRules += incomplete.length;
+    const res: ScanResult = { findings };
+    if (truncated > 0) res.truncatedFindings = truncated;
+    if (incomplete.length > 0) res.incomplete = incomplete;
+    return res;
   }
 
   scan(path: string, data: Buffer): ScanResult {
@@ -145,9 +158,9 @@ export class SecretScanner {
     }
     this.stats.filesScanned++;
     this.stats.bytesScanned += data.length;
-    const truncated = this.scanContent(path, data.toString('utf8'), true, findings);
-    this.stats.findings += findings.length;
-    return truncated > 0 ? { findings, truncatedFindings: truncated } : { findings };
+    const incomplete: IncompleteRule[] = [];
+    const truncated = this.scanContent(path, data.toString('utf8'), true, findings, incomplete);
+    return this.result(findings, truncated, incomplete);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -181,8 +194,8 @@ export class SecretScanner {
     };
   }
 
-  /** Returns the number of findings dropped over the cap. */
-  private scanContent(path: string, text: string, hasPath: boolean, out: SecretFinding[]): number {
+  /** Returns the number of findings dropped over the cap; rules that did not complete go to `incomplete`. */
+  private scanContent(path: string, text: string, hasPath: boolean, out: SecretFinding[], incomplete: IncompleteRule[]): number {
     const n = text.length;
     const ks = this.matcher.scan(text, this.opts.maxHitsPerFile);
     const lines = new LineIndex(ks, n);
@@ -265,18 +278,36 @@ export class SecretScanner {
 
     // run the regexes; candidates are kept beyond the reporting cap (up to a hard limit) so that every
     // secret on a reported line can be redacted from its context
-    const cands: Candidate[] = [];
-    const cap = this.opts.maxFindingsPerFile * 10 + 100;
-    let dropped = 0;
+    const run: RunState = {
+      text,
+      lines,
+      path,
+      hasPath,
+      cands: [],
+      cap: this.opts.maxFindingsPerFile * 10 + 100,
+      full: false,
+      deadline: 0,
+      incomplete,
+    };
     for (const r of this.contentRules) {
       const m = mode[r.index];
-      if (m === 1) {
-        const w = mergeWindows(windows[r.index]!);
-        for (let i = 0; i < w.length; i += 2) dropped += this.runRule(r, text, w[i]!, w[i + 1]!, lines, path, hasPath, cands, cap);
-      } else if (m === 2) {
-        dropped += this.runRule(r, text, 0, n, lines, path, hasPath, cands, cap);
+      if (m !== 1 && m !== 2) continue;
+      if (run.full) {
+        incomplete.push({ ruleId: r.id, reason: `not run: the file already produced ${run.cap} candidate findings` });
+        continue;
+      }
+      run.deadline = performance.now() + this.opts.ruleTimeBudgetMs;
+      const w = m === 1 ? mergeWindows(windows[r.index]!) : [0, n];
+      for (let i = 0; i < w.length; i += 2) {
+        const status = this.runWindow(r, w[i]!, w[i + 1]!, run);
+        if (status === 'budget') {
+          incomplete.push({ ruleId: r.id, reason: `abandoned after ${this.opts.ruleTimeBudgetMs} ms on this file (pathological input for this pattern)` });
+          break;
+        }
+        if (status === 'full') break;
       }
     }
+    const cands = run.cands;
 
     // a generic finding yields to a specific rule's finding that covers the same secret: on the same
     // (match start) line with a containing secret, as gitleaks does, or at the same place in the text
@@ -293,74 +324,58 @@ export class SecretScanner {
     kept.sort((a, b) => a.secretStart - b.secretStart || a.rule.index - b.rule.index);
     const report = kept.length > this.opts.maxFindingsPerFile ? kept.slice(0, this.opts.maxFindingsPerFile) : kept;
     // past the hard limit some secrets were never collected: context lines could show them
-    const withhold = dropped > 0;
-    for (const c of report) out.push(this.toFinding(c, cands, text, lines, path, withhold));
-    return dropped + (kept.length - report.length);
+    for (const c of report) out.push(this.toFinding(c, cands, text, lines, path, run.full));
+    return kept.length - report.length;
   }
 
   /**
-   * `P{0,n}? REST` without backtracking over the prefix. The engine's first match starting at or after
-   * `pos` begins at the smallest s from which REST can be reached through ≤ n characters of P. If k is the
-   * leftmost position ≥ pos where REST matches, every feasible start lies in P-runs ending at some REST
-   * position k' ≥ k, and the run reaching k starts no later than any run reaching k' (it is contained in
-   * it), so s = max(pos, k − n, start of the P-run ending at k), and from s the lazy prefix stops at k
-   * (no REST match lies in [s, k)). The match is [s, end of REST at k); scanning resumes there.
+   * Run one rule over text[from, to). Long ranges are cut into slices so that one call into the regex
+   * engine never sees more than a few tens of KiB: consecutive slices overlap by the rule's maximum match
+   * length (capped at MAX_OVERLAP), so every match that fits in the overlap is found exactly as a single
+   * pass would find it; only matches longer than MAX_OVERLAP can be cut at a slice boundary.
+   * Returns 'budget' when the rule's time budget for this file ran out, 'full' at the candidate cap.
    */
-  private runPrefixed(r: CompiledRule, text: string, from: number, to: number, lines: LineIndex, path: string, hasPath: boolean, cands: Candidate[], cap: number): number {
-    const { core, inP, maxPrefix } = r.prefix!;
-    const s0 = from > 0 ? from - 1 : 0;
-    const sub = s0 === 0 && to === text.length ? text : text.slice(s0, to);
-    let pos = from - s0;
-    let dropped = 0;
-    for (;;) {
-      core.lastIndex = pos;
-      const m = core.exec(sub);
-      if (!m) break;
-      const k = m.index;
-      const end = k + m[0].length;
-      let st = k;
-      const limit = Math.max(pos, k - maxPrefix);
-      while (st > limit && inP[sub.charCodeAt(st - 1)] === 1) st--;
-      const c = this.candidate(r, sub.slice(st, end), s0 + st, text, lines, path, hasPath);
-      if (c) {
-        if (cands.length < cap) cands.push(c);
-        else dropped++;
+  private runWindow(r: CompiledRule, from: number, to: number, st: RunState): 'ok' | 'budget' | 'full' {
+    const text = st.text;
+    const overlap = Math.min(r.maxLen, MAX_OVERLAP);
+    const sliceLen = Math.max(SLICE, 2 * overlap);
+    let pos = from;
+    while (pos < to) {
+      const sliceEnd = to - pos <= sliceLen ? to : pos + sliceLen;
+      const lastSlice = sliceEnd === to;
+      // matches starting at or after `limit` are left to the next slice
+      const limit = lastSlice ? to : sliceEnd - overlap;
+      // one character of left context so \b and lookbehinds see the real neighbour; `^` cannot match at
+      // index 1 of a slice, so text-start anchors stay faithful
+      const s0 = pos > 0 ? pos - 1 : 0;
+      const sub = s0 === 0 && sliceEnd === text.length ? text : text.slice(s0, sliceEnd);
+      let next = limit;
+      let at = pos - s0;
+      for (;;) {
+        if (performance.now() > st.deadline) return 'budget';
+        const m = r.prefix ? execPrefixed(r, sub, at) : execPlain(r, sub, at);
+        if (!m) break;
+        const absStart = s0 + m.start;
+        if (absStart >= limit && !lastSlice) {
+          next = absStart;
+          break;
+        }
+        const c = this.candidate(r, sub.slice(m.start, m.end), absStart, text, st.lines, st.path, st.hasPath);
+        if (c) {
+          if (st.cands.length >= st.cap) {
+            st.full = true;
+            return 'full';
+          }
+          st.cands.push(c);
+        }
+        at = m.end > m.start ? m.end : m.start + (isHighSurrogate(sub.charCodeAt(m.start)) ? 2 : 1);
+        if (s0 + at > next) next = s0 + at;
+        if (at > sub.length) break;
       }
-      pos = end > k ? end : k + 1;
-      if (pos > sub.length) break;
+      if (lastSlice) break;
+      pos = next > pos ? next : pos + 1;
     }
-    core.lastIndex = 0;
-    return dropped;
-  }
-
-  /** Run one rule over text[from, to); returns the number of candidates dropped over the cap. */
-  private runRule(r: CompiledRule, text: string, from: number, to: number, lines: LineIndex, path: string, hasPath: boolean, cands: Candidate[], cap: number): number {
-    if (r.prefix) return this.runPrefixed(r, text, from, to, lines, path, hasPath, cands, cap);
-    const re = r.regex!;
-    // one character of left context so \b and lookbehinds see the real neighbour; `^` cannot match at
-    // index 1 of a slice, so text-start anchors stay faithful
-    const s0 = from > 0 ? from - 1 : 0;
-    const sub = s0 === 0 && to === text.length ? text : text.slice(s0, to);
-    re.lastIndex = from - s0;
-    let dropped = 0;
-    for (;;) {
-      const m = re.exec(sub);
-      if (!m) break;
-      const raw = m[0];
-      if (raw.length === 0) {
-        // empty match: step over one code point
-        re.lastIndex = m.index + (isHighSurrogate(sub.charCodeAt(m.index)) ? 2 : 1);
-        if (re.lastIndex > sub.length) break;
-        continue;
-      }
-      const c = this.candidate(r, raw, s0 + m.index, text, lines, path, hasPath);
-      if (c) {
-        if (cands.length < cap) cands.push(c);
-        else dropped++;
-      }
-    }
-    re.lastIndex = 0;
-    return dropped;
+    return 'ok';
   }
 
   private candidate(r: CompiledRule, raw: string, absStart: number, text: string, lines: LineIndex, path: string, hasPath: boolean): Candidate | null {
@@ -376,10 +391,6 @@ export class SecretScanner {
 
     let lineCache: string | undefined;
     const lineText = (): string => (lineCache ??= lines.linesAround(text, matchStart, matchEnd));
-    if (this.opts.inlineAllow) {
-      const l = lineText();
-      if (INLINE_ALLOW.some((sig) => l.includes(sig))) return null;
-    }
 
     // the secret: secretGroup, else the first non-empty group, else the whole (trimmed) match —
     // found by re-running the pattern on the match text, as gitleaks does
@@ -405,6 +416,10 @@ export class SecretScanner {
     }
     const entropy = shannonEntropy(secret);
     if (r.entropy !== 0 && entropy <= r.entropy) return null;
+    if (this.opts.inlineAllow) {
+      const l = lineText();
+      if (INLINE_ALLOW.some((sig) => l.includes(sig))) return null;
+    }
 
     const ctx = { secret, match, line: lineText, path: hasPath ? path : '' };
     if (this.global.some((al) => findingAllowed(al, ctx))) return null;
@@ -441,6 +456,56 @@ export class SecretScanner {
     if (c.rule.tags.length) f.tags = c.rule.tags;
     return f;
   }
+}
+
+interface RunState {
+  text: string;
+  lines: LineIndex;
+  path: string;
+  hasPath: boolean;
+  cands: Candidate[];
+  cap: number;
+  full: boolean;
+  deadline: number;
+  incomplete: IncompleteRule[];
+}
+
+/**
+ * Ranges longer than this are scanned in overlapping slices. One exec call can't be interrupted, and a
+ * quadratic pattern (`.*` followed by a failing suffix) costs O(slice²) per call, so slices stay small;
+ * normal windows around keyword hits are far shorter and scanned in one piece.
+ */
+const SLICE = 8 * 1024;
+/** slices overlap by the rule's longest match, at most this much (longer matches may be cut) */
+const MAX_OVERLAP = 4 * 1024;
+
+function execPlain(r: CompiledRule, sub: string, at: number): { start: number; end: number } | null {
+  const re = r.regex!;
+  re.lastIndex = at;
+  const m = re.exec(sub);
+  re.lastIndex = 0;
+  return m ? { start: m.index, end: m.index + m[0].length } : null;
+}
+
+/**
+ * `P{0,n}? REST` without backtracking over the prefix. The engine's first match starting at or after
+ * `at` begins at the smallest s from which REST can be reached through ≤ n characters of P. If k is the
+ * leftmost position ≥ at where REST matches, every feasible start lies in a P-run ending at some REST
+ * position k' ≥ k, and the run reaching k starts no later than any run reaching k' (it is contained in it),
+ * so s = max(at, k − n, start of the P-run ending at k); from s the lazy prefix stops at k (no REST match
+ * lies in [s, k)). The match is [s, end of REST at k).
+ */
+function execPrefixed(r: CompiledRule, sub: string, at: number): { start: number; end: number } | null {
+  const { core, inP, maxPrefix } = r.prefix!;
+  core.lastIndex = at;
+  const m = core.exec(sub);
+  core.lastIndex = 0;
+  if (!m) return null;
+  const k = m.index;
+  let st = k;
+  const limit = Math.max(at, k - maxPrefix);
+  while (st > limit && inP[sub.charCodeAt(st - 1)] === 1) st--;
+  return { start: st, end: k + m[0].length };
 }
 
 function isHighSurrogate(c: number): boolean {
@@ -490,9 +555,9 @@ function findingAllowed(a: CompiledAllowlist, f: FindingCtx): boolean {
     return target !== '' && a.regexes.some((re) => re.test(target));
   };
   const stopword = (): boolean => {
-    if (a.stopwords.length === 0 || f.secret === '') return false;
-    const s = f.secret.toLowerCase();
-    return a.stopwords.some((w) => s.includes(w));
+    if (!a.stopwordMatcher || f.secret === '') return false;
+    // the matcher folds ASCII case; non-ASCII secrets are lower-cased first, as gitleaks does
+    return a.stopwordMatcher.containsAny(/[^\x00-\x7f]/.test(f.secret) ? f.secret.toLowerCase() : f.secret);
   };
   if (!a.and) return regexAllowed() || stopword();
   const checks: (() => boolean)[] = [];

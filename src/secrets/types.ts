@@ -87,8 +87,15 @@ export interface SecretFinding {
 
 export type SkipReason = 'binary' | 'too-large' | 'allowlisted-path';
 
+export interface IncompleteRule {
+  ruleId: string;
+  reason: string;
+}
+
 export interface ScanResult {
   findings: SecretFinding[];
+  /** rules that did not run to completion on this content (time budget, candidate cap) */
+  incomplete?: IncompleteRule[];
   /** set when the content was not scanned (path-only rules may still have produced findings) */
   skipped?: { reason: SkipReason; detail: string };
   /** findings beyond `maxFindingsPerFile` that were dropped */
@@ -108,7 +115,12 @@ export interface ScannerOptions {
   maxFindingsPerFile?: number;
   /** characters of context kept on each side of the secret in `match`; default 40 */
   contextChars?: number;
-  /** honour inline `gitleaks:allow` / `plimsoll:allow` markers; default true */
+  /**
+   * wall-clock budget per rule per file, in ms; a rule that exceeds it on pathological input is abandoned
+   * for that file and reported in `ScanResult.incomplete`; default 2000
+   */
+  ruleTimeBudgetMs?: number;
+  /** honour inline `gitleaks:allow` / `plimsoll:allow` / `pragma: allowlist secret` markers; default true */
   inlineAllow?: boolean;
   /** called for each file whose content was not scanned */
   onSkip?: (path: string, reason: SkipReason, detail: string) => void;
@@ -119,4 +131,6 @@ export interface ScannerStats {
   bytesScanned: number;
   filesSkipped: Record<SkipReason, number>;
   findings: number;
+  /** (file, rule) pairs that did not complete */
+  incompleteRules: number;
 }

@@ -3,8 +3,9 @@
  * Standards evaluator on every pod template when asked), and return the objects with their
  * findings plus per-file/per-document errors.
  *
- * Objects are processed one document at a time; syntax trees (needed for source lines) are dropped
- * as soon as a document's objects were visited, so memory follows the parsed values, not the ASTs.
+ * Objects are processed one document at a time: a document's syntax tree (needed for source lines)
+ * and parsed value are dropped once its objects were visited; rules that look across objects keep
+ * only the little they need. Memory follows the results, not the input.
  */
 import { checksFor } from './pss/index.js';
 import { extractPodTemplate } from './workloads.js';
@@ -52,7 +53,10 @@ function containersOf(spec: PodSpec | null, specPath: string): { list: Container
   return { list: out, skipped };
 }
 
-/** Annotation listing rule ids (comma-separated) an object is exempt from, with a reason in review. */
+/**
+ * Annotation on an object listing rule ids (comma-separated) it is exempt from, e.g.
+ * `plimsoll.dev/ignore: PLM-K8S-023` on a CNI DaemonSet that needs hostNetwork.
+ */
 export const IGNORE_ANNOTATION = 'plimsoll.dev/ignore';
 
 function ignoreAnnotation(object: unknown): string[] {

@@ -8,7 +8,10 @@ import type { RuleSet, ScannerOptions } from './types.js';
 
 export interface BenchmarkResult {
   files: number;
+  /** bytes read */
   bytes: number;
+  /** bytes whose content was scanned (not skipped as binary, too large or allowlisted by path) */
+  bytesScanned: number;
   skipped: number;
   findings: number;
   /** wall-clock time of the scan phase */
@@ -42,5 +45,5 @@ export function benchmarkScan(files: string[], rules?: RuleSet, opts: ScannerOpt
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const c = process.cpuUsage(c0);
-  return { files: data.length, bytes, skipped, findings, ms, cpuMs: (c.user + c.system) / 1000, mbPerSec: bytes / 1e6 / (ms / 1000) };
+  return { files: data.length, bytes, bytesScanned: scanner.stats.bytesScanned, skipped, findings, ms, cpuMs: (c.user + c.system) / 1000, mbPerSec: bytes / 1e6 / (ms / 1000) };
 }

@@ -174,7 +174,7 @@ export function compileRule(spec: RuleSpec, index: number, warnings: string[]): 
     path = r.regex;
   }
   if (!regex && !path) return { id, reason: 'neither regex nor path is set' };
-  const groupCount = regex ? groupCountOf(spec.regex!) ?? 0 : 0;
+  const groupCount = parsed ? parsed.groupCount : regex ? groupCountOf(spec.regex!) ?? 0 : 0;
   const secretGroup = spec.secretGroup ?? 0;
   if (secretGroup > groupCount) return { id, reason: `secretGroup ${secretGroup} exceeds the ${groupCount} capture group(s) of the regex` };
   const an = parsed ? analyze(parsed.ast, keywords) : { maxLen: Infinity, maxNewlines: Infinity, keywordCovered: false };

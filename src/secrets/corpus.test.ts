@@ -298,3 +298,17 @@ test('gitleaks rules: window scanning equals whole-file scanning on documents bu
   }
   assert.ok(findings > 1000);
 });
+
+const DETECT_SECRETS = fileURLToPath(new URL('../../../shared/corpora/secrets/detect-secrets/', import.meta.url));
+
+test('detect-secrets samples: "pragma: allowlist secret" suppresses a line that is otherwise reported', { skip: !existsSync(DETECT_SECRETS) && `shared corpora absent: ${DETECT_SECRETS}` }, () => {
+  const sc = new SecretScanner();
+  const yaml = readFileSync(join(DETECT_SECRETS, 'config.yaml'), 'utf8');
+  const line = yaml.split('\n').findIndex((l) => l.includes('pragma: allowlist secret')) + 1;
+  assert.ok(line > 0);
+  assert.ok(!sc.scanText('config.yaml', yaml).some((f) => f.line === line));
+  const unmarked = yaml.replace(/\s*# pragma: allowlist secret/, '');
+  assert.ok(sc.scanText('config.yaml', unmarked).some((f) => f.line === line && f.ruleId === 'generic-api-key'));
+  // the .ini and .env samples hold only digit strings and unlabeled base64: nothing our keyword rules report
+  for (const f of ['config.ini', 'config.env']) assert.deepEqual(sc.scanText(f, readFileSync(join(DETECT_SECRETS, f), 'utf8')), []);
+});

@@ -27,11 +27,13 @@ const esc = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 const ci = (s: string): string => Array.from(s, (c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : esc(c))).join('');
 
 /**
- * After the name: the rest of the identifier, closing quotes/brackets of a key, an assignment operator,
- * blanks (newlines too, for `<key>\n  value\n</key>`) and an opening quote (possibly escaped, as in a JSON
- * string holding an .ini file).
+ * After the name: the rest of the identifier, an optional type (`var fooToken string = …`), closing
+ * quotes/brackets of a key, an optional `value` attribute (`<add key="Secret" value="…"/>`), an assignment
+ * operator, blanks (newlines only after `>`, for `<key>\n  value\n</key>`) and an opening quote (possibly
+ * escaped, as in a JSON string holding an .ini file). A comma counts as an operator only before a quoted
+ * value (`setProperty("API_TOKEN", "…")`), not between function arguments.
  */
-const ASSIGN = String.raw`[\w.-]{0,30}(?:[ \t]{1,4}[A-Za-z][\w.]{0,15})?["'\x60\]]{0,2}[ \t]{0,8}(?:(?:[:=]{1,4}|\?=|\.=|=>|\|\||,)[ \t]{0,16}|>[ \t\r\n]{0,16})(?:\\?["'\x60])?`;
+const ASSIGN = String.raw`[\w.-]{0,30}(?:[ \t]{1,4}[A-Za-z][\w.]{0,15})?["'\x60\]]{0,2}(?:[ \t]{1,4}value)?[ \t]{0,8}(?:(?:[:=]{1,4}|\?=|\.=|=>|\|\|)[ \t]{0,16}(?:\\?["'\x60])?|>[ \t\r\n]{0,16}(?:\\?["'\x60])?|,[ \t]{0,16}\\?["'\x60])`;
 /** What may follow a value: a quote, blank, separator, markup, an escaped "\n", or the end. */
 const END = String.raw`(?:[\s"'\x60;,)\]}<&\\|]|$)`;
 /** common value alphabets */
@@ -263,7 +265,7 @@ const saas: RuleSpec[] = [
   tok('hashicorp-tf-api-token', 'Terraform Cloud API token', /\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})/, ['atlasv1'], { entropy: 3.5 }),
   tok('hashicorp-vault-token', 'HashiCorp Vault token', /\b(hvs\.[\w-]{90,120}|hvb\.[\w-]{138,300})(?:[^\w.-]|$)/, ['hvs.', 'hvb.'], { entropy: 3.5 }),
   // legacy "s." service tokens only in a Vault context ("s." alone is everywhere in prose)
-  kv('hashicorp-vault-legacy-token', 'HashiCorp Vault token (legacy format)', ['vault'], 's\\.[A-Za-z0-9]{24}', {
+  kv('hashicorp-vault-legacy-token', 'HashiCorp Vault token (legacy format)', ['vault', 'token'], 's\\.[A-Za-z0-9]{24}', {
     entropy: 3.5,
     allow: [{ regexes: [/^s\.[A-Za-z]{24}$/] }],
   }),
@@ -441,7 +443,7 @@ const generic: RuleSpec[] = [
     allowlists: [
       {
         description: 'identifiers, host names and versions, not secrets',
-        regexes: [/^[A-Za-z_.-]+$/, /^[a-z]+(?:[A-Z][a-z0-9]*)+$/, /^v?\d+(?:\.\d+){1,3}(?:[-+.][\w.]+)?$/, /^\d+$/, /^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}$/, /[-_.]v?\d+\.\d+(?:\.\d+)+$/, /^[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+$/],
+        regexes: [/^[A-Za-z_.-]+$/, /^[a-z]{2,}(?:[A-Z][a-z]+){1,8}\d{0,2}$/, /^v?\d+(?:\.\d+){1,3}(?:[-+.][\w.]+)?$/, /^\d+$/, /^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}$/, /[-_.]v?\d+\.\d+(?:\.\d+)+$/, /^[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+$/, /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/, /^[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*){2,}$/],
       },
       {
         description: 'the name is an id, a name or a reference, not the secret itself',
@@ -491,6 +493,7 @@ const globalAllowlists: AllowlistSpec[] = [
       /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|go\.sum|Cargo\.lock|poetry\.lock|Pipfile\.lock|composer\.lock|Gemfile\.lock|gradle\.lockfile)$/,
       /\.(?:png|jpe?g|gif|bmp|ico|svg|tiff?|webp|woff2?|ttf|otf|eot|mp[34]|wav|ogg|pdf)$/i,
       /(?:^|\/)usr\/share\/(?:doc|man|info|locale|i18n|zoneinfo|mime)\//,
+      /\.(?:dist-info|egg-info)\/RECORD$/,
     ],
   },
 ];

@@ -54,7 +54,7 @@ export async function catalogImage(image: Image, opts: CatalogOptions): Promise<
     for (const c of cats) if (c.wants(h.path, h)) perCataloger.get(c)!.push(f);
   }
   let packages: Package[] = [];
-  const timing = process.env.PLIMSOLL_DEBUG_TIMING ? (label: string, t0: number): void => void process.stderr.write(`[timing] ${label}: ${(performance.now() - t0).toFixed(0)} ms\n`) : undefined;
+  const timing = process.env.PLIMSOLL_DEBUG_TIMING ? (label: string, t0: number): void => void process.stderr.write(`[timing] ${label}: ${(performance.now() - t0).toFixed(0)} ms, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`) : undefined;
   timing?.('layers + squash', t0);
   for (const c of cats) {
     const files = perCataloger.get(c)!;

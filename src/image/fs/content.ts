@@ -35,7 +35,8 @@ export class ContentStore {
         chunks.push(c as Buffer);
         len += (c as Buffer).length;
       }
-      return { kind: 'memory', data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, len) };
+      // always copy: a slice of a decompressor chunk would keep the whole chunk alive
+      return { kind: 'memory', data: Buffer.concat(chunks, len) };
     }
     const path = join(this.opts.dir, `c${++this.seq}`);
     await pipeline(stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }));

@@ -32,6 +32,7 @@ import { parsePackageLock } from './package-lock.js';
 import { parseYarnLock } from './yarn-lock.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { projectRoots, type LockfileResult } from './lockfile.js';
+import { byNameVersionPath, locationOf, readCatalogText } from '../read.js';
 
 export const NPM_CATALOGER_NAME = 'npm';
 
@@ -40,46 +41,15 @@ const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 /** Lockfiles of large monorepos reach tens of MB. */
 const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
 
-function location(rec: FileRecord): Location {
-  return { path: rec.path, layerDigest: rec.layerDigest, layerIndex: rec.layerIndex };
-}
+const location = locationOf;
 
-/** Read a captured regular file as UTF-8, refusing oversized or binary content. Never throws. */
-async function readText(ctx: CatalogContext, rec: FileRecord, max: number): Promise<string | undefined> {
-  if (rec.type !== 'file' && rec.type !== 'hardlink') return undefined;
-  if (rec.size > max) {
-    ctx.warn(`npm: ${rec.path}: ${rec.size} bytes is over the ${max}-byte limit for this kind of file; skipped`);
-    return undefined;
-  }
-  let buf: Buffer;
-  try {
-    buf = await ctx.fs.readFile(rec.path);
-  } catch (e) {
-    ctx.warn(`npm: ${rec.path}: could not be read (${(e as Error).message}); skipped`);
-    return undefined;
-  }
-  if (buf.length > max) {
-    ctx.warn(`npm: ${rec.path}: ${buf.length} bytes is over the ${max}-byte limit for this kind of file; skipped`);
-    return undefined;
-  }
-  if (buf.subarray(0, 8192).includes(0)) {
-    ctx.warn(`npm: ${rec.path}: binary content where text was expected; skipped`);
-    return undefined;
-  }
-  return buf.toString('utf8');
-}
+const readText = (ctx: CatalogContext, rec: FileRecord, max: number): Promise<string | undefined> => readCatalogText(ctx, rec, max, 'npm');
 
 function npmPurl(name: string, version: string): string {
   const n = splitNpmName(name);
   return purl('npm', n.namespace, n.name, version);
 }
 
-function byNameVersionPath(a: Package, b: Package): number {
-  const ka = [a.name, a.version, a.locations[0]?.path ?? ''];
-  const kb = [b.name, b.version, b.locations[0]?.path ?? ''];
-  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
-  return 0;
-}
 
 export const npmCataloger: Cataloger = {
   name: NPM_CATALOGER_NAME,

@@ -16,6 +16,7 @@ import type { FileRecord } from '../../image/fs/types.js';
 import type { Location, Package } from '../../sbom/model.js';
 import { makePackage, purl } from '../../sbom/package.js';
 import { parseComposerLock, parseInstalledJson, type ComposerPackage, type ComposerResult } from './composer.js';
+import { byNameVersionPath, locationOf, readCatalogText } from '../read.js';
 
 export const PHP_CATALOGER_NAME = 'php';
 
@@ -30,41 +31,10 @@ export function classifyPhpPath(path: string): 'installed' | 'lockfile' | undefi
   return undefined;
 }
 
-function location(rec: FileRecord): Location {
-  return { path: rec.path, layerDigest: rec.layerDigest, layerIndex: rec.layerIndex };
-}
+const location = locationOf;
 
-/** Read a captured regular file as UTF-8, refusing oversized or binary content. Never throws. */
-async function readText(ctx: CatalogContext, rec: FileRecord, max: number): Promise<string | undefined> {
-  if (rec.type !== 'file' && rec.type !== 'hardlink') return undefined;
-  if (rec.size > max) {
-    ctx.warn(`php: ${rec.path}: ${rec.size} bytes is over the ${max}-byte limit for this kind of file; skipped`);
-    return undefined;
-  }
-  let buf: Buffer;
-  try {
-    buf = await ctx.fs.readFile(rec.path);
-  } catch (e) {
-    ctx.warn(`php: ${rec.path}: could not be read (${(e as Error).message}); skipped`);
-    return undefined;
-  }
-  if (buf.length > max) {
-    ctx.warn(`php: ${rec.path}: ${buf.length} bytes is over the ${max}-byte limit for this kind of file; skipped`);
-    return undefined;
-  }
-  if (buf.subarray(0, 8192).includes(0)) {
-    ctx.warn(`php: ${rec.path}: binary content where text was expected; skipped`);
-    return undefined;
-  }
-  return buf.toString('utf8');
-}
+const readText = (ctx: CatalogContext, rec: FileRecord, max: number): Promise<string | undefined> => readCatalogText(ctx, rec, max, 'php');
 
-function byNameVersionPath(a: Package, b: Package): number {
-  const ka = [a.name, a.version, a.locations[0]?.path ?? ''];
-  const kb = [b.name, b.version, b.locations[0]?.path ?? ''];
-  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
-  return 0;
-}
 
 function toPackage(p: ComposerPackage, rec: FileRecord, fromLockfile: boolean): Package {
   const slash = p.name.indexOf('/');

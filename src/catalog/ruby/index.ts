@@ -19,6 +19,7 @@ import type { Location, Package } from '../../sbom/model.js';
 import { makePackage, purl } from '../../sbom/package.js';
 import { isValidGemName, isValidGemVersion, parseGemspec } from './gemspec.js';
 import { parseGemfileLock } from './gemfile-lock.js';
+import { byNameVersionPath, locationOf, readCatalogText } from '../read.js';
 
 export const RUBY_CATALOGER_NAME = 'ruby';
 
@@ -45,41 +46,10 @@ export function classifyRubyPath(path: string): RubyFile | undefined {
   return undefined;
 }
 
-function location(rec: FileRecord): Location {
-  return { path: rec.path, layerDigest: rec.layerDigest, layerIndex: rec.layerIndex };
-}
+const location = locationOf;
 
-/** Read a captured regular file as UTF-8, refusing oversized or binary content. Never throws. */
-async function readText(ctx: CatalogContext, rec: FileRecord, max: number): Promise<string | undefined> {
-  if (rec.type !== 'file' && rec.type !== 'hardlink') return undefined;
-  if (rec.size > max) {
-    ctx.warn(`ruby: ${rec.path}: ${rec.size} bytes is over the ${max}-byte limit for this kind of file; skipped`);
-    return undefined;
-  }
-  let buf: Buffer;
-  try {
-    buf = await ctx.fs.readFile(rec.path);
-  } catch (e) {
-    ctx.warn(`ruby: ${rec.path}: could not be read (${(e as Error).message}); skipped`);
-    return undefined;
-  }
-  if (buf.length > max) {
-    ctx.warn(`ruby: ${rec.path}: ${buf.length} bytes is over the ${max}-byte limit for this kind of file; skipped`);
-    return undefined;
-  }
-  if (buf.subarray(0, 8192).includes(0)) {
-    ctx.warn(`ruby: ${rec.path}: binary content where text was expected; skipped`);
-    return undefined;
-  }
-  return buf.toString('utf8');
-}
+const readText = (ctx: CatalogContext, rec: FileRecord, max: number): Promise<string | undefined> => readCatalogText(ctx, rec, max, 'ruby');
 
-function byNameVersionPath(a: Package, b: Package): number {
-  const ka = [a.name, a.version, a.locations[0]?.path ?? ''];
-  const kb = [b.name, b.version, b.locations[0]?.path ?? ''];
-  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
-  return 0;
-}
 
 export const rubyCataloger: Cataloger = {
   name: RUBY_CATALOGER_NAME,

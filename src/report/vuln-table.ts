@@ -12,7 +12,7 @@ export function renderVulnTable(r: ScanReport): string {
   const out: string[] = [];
   const distro = r.distro ? ` (${r.distro.prettyName ?? `${r.distro.id} ${r.distro.versionId ?? ''}`.trim()})` : '';
   out.push(`${r.source.name}${r.source.manifestDigest ? ' ' + r.source.manifestDigest : ''}${distro}`);
-  out.push(`advisory DB ${r.database.contentDigest ?? '?'} built ${r.database.builtAt ?? '?'}; ${r.packages} packages scanned`);
+  out.push(r.database.path ? `advisory DB ${r.database.contentDigest ?? '?'} built ${r.database.builtAt ?? '?'}; ${r.packages} packages scanned` : `${r.packages} packages (vulnerability scanner not run)`);
   for (const sev of ORDER) {
     const fs = r.findings.filter((f) => f.severity === sev);
     if (!fs.length) continue;

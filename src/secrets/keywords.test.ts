@@ -68,3 +68,36 @@ test('hit cap: overflow is flagged and "seen" stays exact', () => {
   assert.equal(r.overflow, true);
   assert.deepEqual([...r.seen], [1, 1]);
 });
+
+test('scanBytes on raw UTF-8 agrees with scan on the decoded text (both halves of long inputs, non-ASCII, invalid bytes)', async () => {
+  const { isUtf8 } = await import('node:buffer');
+  const { remapToUtf16 } = await import('./keywords.js');
+  const r = rng(7);
+  const pieces = ['key', 'KEY', 'sk', 'token', 'Tok', 'passwd', 'é', '€', '😀', '\n', ' ', 'a', 's', '-', '\r\n', '\xff', 'k'];
+  const kws = ['key', 'sk', 'token', 'tok', 'passwd', 'pass', 'k-s'];
+  const m = new KeywordMatcher(kws);
+  const dump = (k: ReturnType<KeywordMatcher['scan']>): string =>
+    JSON.stringify([[...k.hitEnd.subarray(0, k.hitCount)], [...k.hitKw.subarray(0, k.hitCount)], [...k.newlines.subarray(0, k.newlineCount)], [...k.seen], k.overflow]);
+  for (let round = 0; round < 150; round++) {
+    const len = round % 3 === 0 ? 3000 + Math.floor(r() * 9000) : Math.floor(r() * 300);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < len; i++) {
+      const p = pieces[Math.floor(r() * pieces.length)]!;
+      parts.push(p === '\xff' ? Buffer.from([0xff]) : Buffer.from(p, 'utf8'));
+    }
+    const buf = Buffer.concat(parts);
+    const max = round % 5 === 0 ? 7 : 200_000;
+    const want = dump(m.scan(buf.toString('utf8'), max));
+    const ks = m.scanBytes(buf, max)!;
+    assert.ok(ks);
+    if (ks.ascii) assert.equal(dump(ks), want);
+    else if (isUtf8(buf)) {
+      remapToUtf16(buf, ks);
+      assert.equal(dump(ks), want);
+    } else {
+      // invalid UTF-8: the scanner decodes and rescans; the keyword set must still agree
+      assert.equal(JSON.stringify([...ks.seen]), JSON.stringify(JSON.parse(want)[3]));
+      assert.equal(ks.hitCount === 0, JSON.parse(want)[0].length === 0);
+    }
+  }
+});

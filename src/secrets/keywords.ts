@@ -22,6 +22,8 @@ export interface KeywordScan {
   /** offsets of '\n' characters */
   newlines: Int32Array;
   newlineCount: number;
+  /** `scanBytes` only: every byte was ASCII, so byte offsets are also UTF-16 string offsets */
+  ascii?: boolean;
 }
 
 export class KeywordMatcher {
@@ -39,6 +41,9 @@ export class KeywordMatcher {
   /** non-ASCII goto edges (only when some keyword has non-ASCII characters) */
   private readonly wide: Map<number, number>[] | null;
   private readonly hasOutState: Uint8Array;
+  private readonly kwLen: Int32Array;
+  /** byte-class DFA for `scanBytes` (see the constructor) */
+  private readonly byteDfa: { cls: Uint8Array; d: Int32Array; shift: number } | null;
 
   // scratch buffers reused across scans (the scanner is single-threaded)
   private hitEndBuf = new Int32Array(1024);
@@ -50,6 +55,7 @@ export class KeywordMatcher {
   /** `keywords` are matched case-insensitively; duplicates are allowed (each index reports). */
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
+    this.kwLen = Int32Array.from(this.keywords, (k) => k.length);
     // --- trie
     const gotoMaps: Map<number, number>[] = [new Map()];
     const own: number[][] = [[]];
@@ -136,6 +142,35 @@ export class KeywordMatcher {
       delta[i] = hasOut[t] ? ~(t << 7) : t << 7;
     }
     this.delta = delta;
+    // byte scanner: a compact DFA over byte classes (class 0: bytes in no keyword, incl. all ≥ 0x80 — they
+    // lead to the root; class 1: '\n'; then one class per keyword character, both letter cases), so the
+    // hot rows stay in cache. Entries are pre-multiplied by the row width, negative (~t) when t has outputs; every '\n'
+    // transition is flagged negative too (it leads to the root, which has no outputs), so one sign test
+    // catches hits and newlines. Not available when a keyword contains '\n' or non-ASCII characters.
+    this.byteDfa = null;
+    if (n < 1 << 22 && this.keywords.every((k) => !/[^\x00-\x7f]|\n/.test(k))) {
+      const cls = new Uint8Array(256);
+      cls[10] = 1;
+      const reps: number[] = [0, 10];
+      for (const ch of new Set(this.keywords.join(''))) {
+        const c = ch.charCodeAt(0);
+        cls[c] = reps.length;
+        if (c >= 97 && c <= 122) cls[c - 32] = reps.length;
+        reps.push(c);
+      }
+      let shift = 0;
+      while (1 << shift < reps.length) shift++;
+      const d = new Int32Array(n << shift);
+      for (let st = 0; st < n; st++) {
+        d[(st << shift) | 1] = ~0;
+        for (let k = 2; k < reps.length; k++) {
+          const v = delta[st * 128 + reps[k]!]!;
+          const t = (v < 0 ? ~v : v) >> 7;
+          d[(st << shift) | k] = v < 0 ? ~(t << shift) : t << shift;
+        }
+      }
+      this.byteDfa = { cls, d, shift };
+    }
     this.hasOutState = hasOut;
     this.fail = fail;
     this.outStart = outStart;
@@ -224,7 +259,55 @@ export class KeywordMatcher {
       sts[h] = s >> 7;
       h++;
     }
-    // pass 2: expand states into keyword hits
+    return this.expand(pos, sts, cap, h, nl, nls, maxHits);
+  }
+
+  /**
+   * Scan raw bytes (UTF-8 text) without decoding. Bytes ≥ 0x80 reset the automaton, as non-ASCII
+   * characters do in `scan`; UTF-8 never hides an ASCII byte inside a multi-byte sequence (and a decoder's
+   * U+FFFD replacements are non-ASCII), so the keyword occurrences are exactly those `scan` finds in the
+   * decoded text, in the same order. Offsets are byte offsets: they are string offsets only when `ascii`
+   * is true (else see `remapToUtf16`). Returns null when the keywords don't allow a byte scan (use `scan`
+   * on the decoded text).
+   */
+  scanBytes(buf: Uint8Array, maxHits = 200_000): KeywordScan | null {
+    const bd = this.byteDfa;
+    if (bd === null || this.wide !== null) return null;
+    const { cls, d } = bd;
+    const shift = bd.shift;
+    let pos = this.posBuf;
+    let sts = this.stBuf;
+    let nl = this.nlBuf;
+    let h = 0;
+    let nls = 0;
+    let high = 0;
+    /** current state, pre-multiplied by the row width */
+    let s = 0;
+    for (let i = 0, n = buf.length; i < n; i++) {
+      const c = buf[i]!;
+      high |= c;
+      s = d[s | cls[c]!]!;
+      if (s >= 0) continue;
+      s = ~s;
+      if (c === 10) {
+        if (nls === nl.length) nl = grow(nl);
+        nl[nls++] = i;
+        continue; // '\n' leads to the root: no outputs
+      }
+      if (h === pos.length) {
+        pos = grow(pos);
+        sts = grow(sts);
+      }
+      pos[h] = i;
+      sts[h++] = s >> shift;
+    }
+    const r = this.expand(pos, sts, pos.length, h, nl, nls, maxHits);
+    r.ascii = high < 128;
+    return r;
+  }
+
+  /** pass 2: expand (position, state) pairs into keyword hits; keeps grown buffers for the next scan */
+  private expand(pos: Int32Array<ArrayBuffer>, sts: Int32Array<ArrayBuffer>, cap: number, h: number, nl: Int32Array<ArrayBuffer>, nls: number, maxHits: number): KeywordScan {
     const outStart = this.outStart;
     const outIdx = this.outIdx;
     const seen = new Uint8Array(this.keywords.length);
@@ -269,4 +352,31 @@ function grow(a: Int32Array): Int32Array<ArrayBuffer> {
   const g = new Int32Array(a.length * 2);
   g.set(a);
   return g;
+}
+
+/**
+ * Turn the byte offsets of a `scanBytes` result into UTF-16 offsets of the decoded string, in place.
+ * `buf` must be valid UTF-8 (check with `isUtf8`): then every offset sits on a character boundary and
+ * each character is one UTF-16 unit, or two for 4-byte sequences (astral characters).
+ */
+export function remapToUtf16(buf: Uint8Array, ks: KeywordScan): void {
+  const he = ks.hitEnd;
+  const nl = ks.newlines;
+  const hn = ks.hitCount;
+  const nn = ks.newlineCount;
+  let b = 0; // bytes consumed
+  let u = 0; // UTF-16 units for buf[0, b)
+  let i = 0;
+  let j = 0;
+  while (i < hn || j < nn) {
+    const takeHit = j >= nn || (i < hn && he[i]! <= nl[j]!);
+    const to = takeHit ? he[i]! : nl[j]!;
+    for (; b < to; b++) {
+      const x = buf[b]!;
+      if ((x & 0xc0) !== 0x80) u += x >= 0xf0 ? 2 : 1;
+    }
+    if (takeHit) he[i++] = u;
+    else nl[j++] = u;
+  }
+  ks.ascii = false;
 }

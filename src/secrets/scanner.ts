@@ -5,7 +5,8 @@
  *   1. global path allowlist (gitleaks semantics: an allowlisted path is not scanned at all)
  *   2. path-only rules (e.g. `*.p12` files) — these also fire for binary/oversized files
  *   3. size cap and binary sniff (NUL in the first 8 KiB) → reported as skipped
- *   4. Buffer → string once; one Aho-Corasick pass finds keyword hits and newlines
+ *   4. one Aho-Corasick pass over the raw bytes finds keyword hits and newlines; files without a hit are
+ *      never decoded, the others are decoded once (byte offsets reused for ASCII / remapped for valid UTF-8)
  *   5. a rule runs only if one of its keywords occurred (rules without keywords always run). When static
  *      analysis proves every match of the rule contains one of its keywords, the rule's regex runs only on
  *      windows around the hits (bounded by the longest possible match and by the number of lines a match can
@@ -18,7 +19,8 @@
  */
 import { compileRuleSet, type CompiledAllowlist, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { shannonEntropy } from './entropy.js';
-import { KeywordMatcher, type KeywordScan } from './keywords.js';
+import { isUtf8 } from 'node:buffer';
+import { KeywordMatcher, remapToUtf16, type KeywordScan } from './keywords.js';
 import { redactSecret, redactedContext, sanitize, secretHash, type Span } from './redact.js';
 import { defaultRuleSet } from './rules.js';
 import type { IncompleteRule, RedactedString, RuleSet, RuleSpec, ScanResult, ScannerOptions, ScannerStats, SecretFinding, SkipReason, SkippedRule } from './types.js';
@@ -159,7 +161,24 @@ export class SecretScanner {
     this.stats.filesScanned++;
     this.stats.bytesScanned += data.length;
     const incomplete: IncompleteRule[] = [];
-    const truncated = this.scanContent(path, data.toString('utf8'), true, findings, incomplete);
+    // keywords are searched on the raw bytes: most files have no hit and are never decoded; ASCII files
+    // (byte offsets = string offsets) reuse the byte pass, the others are decoded and scanned again
+    const ks = this.matcher.scanBytes(data, this.opts.maxHitsPerFile);
+    if (ks !== null && ks.hitCount === 0 && !ks.overflow && this.noKeywordRules.length === 0) return this.result(findings, 0, incomplete);
+    let text: string;
+    let pre: KeywordScan | undefined;
+    if (ks?.ascii) {
+      text = data.toString('latin1');
+      pre = ks;
+    } else {
+      text = data.toString('utf8');
+      // valid UTF-8: byte offsets map onto string offsets; otherwise (U+FFFD replacements) scan the text
+      if (ks !== null && isUtf8(data)) {
+        remapToUtf16(data, ks);
+        pre = ks;
+      }
+    }
+    const truncated = this.scanContent(path, text, true, findings, incomplete, pre);
     return this.result(findings, truncated, incomplete);
   }
 
@@ -195,9 +214,9 @@ export class SecretScanner {
   }
 
   /** Returns the number of findings dropped over the cap; rules that did not complete go to `incomplete`. */
-  private scanContent(path: string, text: string, hasPath: boolean, out: SecretFinding[], incomplete: IncompleteRule[]): number {
+  private scanContent(path: string, text: string, hasPath: boolean, out: SecretFinding[], incomplete: IncompleteRule[], pre?: KeywordScan): number {
     const n = text.length;
-    const ks = this.matcher.scan(text, this.opts.maxHitsPerFile);
+    const ks = pre ?? this.matcher.scan(text, this.opts.maxHitsPerFile);
     const lines = new LineIndex(ks, n);
 
     // which rules run, and how: 1 = windows around hits, 2 = whole text

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
-const CLI = join(ROOT, 'src/attest/testing-cli.ts');
+const CLI = join(ROOT, 'src/cli/main.ts');
 const CORPUS = resolve(ROOT, '../shared/corpora/sigstore');
 const noCorpus = !existsSync(CORPUS) && `shared corpora absent: ${CORPUS}`;
 let work: string;

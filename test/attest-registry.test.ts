@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ import { PredicateTypes } from '../src/attest/intoto/predicates.js';
 import { bundleReferrerManifest, BundleAnnotations } from '../src/attest/bundle/oci.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
-const CLI = join(ROOT, 'src/attest/testing-cli.ts');
+const CLI = join(ROOT, 'src/cli/main.ts');
 const skip = registrySkipReason();
 const PASSWORD = 'round-trip password';
 
@@ -137,6 +137,20 @@ describe('signatures and attestations against docker-registry', { skip }, () => 
     const a2 = run(['attest', `${reg.host}/app:v1`, '--key', keyPath, '--sbom']);
     assert.equal(a2.status, 0, a2.stderr);
     assert.match(a2.stderr, /SBOM: 3 packages/);
+
+    // --scan without a report: plimsoll scans the image now (offline DB) and attests the result
+    const ghsa = resolve(ROOT, '../shared/vulndata/ghsa.jsonl');
+    if (existsSync(ghsa)) {
+      const db = join(work, 'adv.db');
+      assert.equal(run(['db', 'import', ghsa, '--db', db]).status, 0);
+      const a3 = run(['attest', `${reg.host}/app:v1`, '--key', keyPath, '--scan', '--db', db]);
+      assert.equal(a3.status, 0, a3.stderr);
+      const vulnPolicy = join(work, 'vuln-policy.yaml');
+      writeFileSync(vulnPolicy, 'rules:\n  - {name: no critical vulnerabilities, path: predicate.scanner.result.summary.critical, equals: 0}\n');
+      const vv = run(['verify-attestation', `${reg.host}/app:v1`, '--key', pubPath, '--type', 'vuln', '--policy', vulnPolicy]);
+      assert.equal(vv.status, 0, vv.stderr);
+      assert.match(JSON.parse(vv.stdout)[0].predicate.scanner.db.version, /^sha256:/);
+    }
 
     const sbomPolicy = join(work, 'sbom-policy.yaml');
     writeFileSync(sbomPolicy, 'rules:\n  - name: SBOM present\n    path: predicate.components[*]\n    count: {min: 3}\n  - name: hello is listed\n    path: predicate.components[*].name\n    quantifier: any\n    equals: hello\n');

@@ -27,7 +27,8 @@ interface AttestFlags extends RegistryFlags {
   type?: string;
   predicate?: string;
   sbom?: boolean;
-  scan?: string;
+  scan?: string | boolean;
+  db?: string;
   platform?: string;
   store: StoreMode;
 }
@@ -87,10 +88,41 @@ async function sbomPredicate(target: ImageTarget, access: RegistryAccess, flags:
   }
 }
 
-/**
- * A vulnerability predicate (cosign's vuln/v1 shape) around a scan report file.
- * TODO(scan): run plimsoll's own scan when the scan command lands; for now the report is a file.
- */
+/** A fresh vulnerability scan of the target image (plimsoll's own scan, offline DB), as a vuln predicate. */
+async function freshScanPredicate(target: ImageTarget, access: RegistryAccess, flags: AttestFlags, quiet: boolean, info: (m: string) => void): Promise<{ predicateType: string; predicate: Record<string, unknown> }> {
+  const { openAdvisoryDb } = await import('../vuln/db/index.js');
+  const { scanDocument } = await import('../vuln/scan.js');
+  const db = openAdvisoryDb(flags.db);
+  const tmp = new TempDir();
+  const progress = createProgress(!quiet);
+  const started = createdTime();
+  try {
+    const pinned = `${target.ref.registry}/${target.repository}@${target.digest}`;
+    const image = await openImage(pinned, { ...access, tmpDir: tmp.path, progress, ...(flags.platform ? { platform: flags.platform } : {}) });
+    try {
+      const { document } = await catalogImage(image, { tmpDir: tmp.path, progress });
+      progress.finish();
+      const report = scanDocument(document, db);
+      info(`scan: ${report.summary.total} findings (critical ${report.summary.critical}, high ${report.summary.high}) against DB ${report.database.contentDigest}`);
+      return {
+        predicateType: PredicateTypes.cosignVuln,
+        predicate: {
+          invocation: { parameters: null, uri: '', event_id: '', 'builder.id': '' },
+          scanner: { uri: 'pkg:generic/plimsoll', version: VERSION, db: { uri: report.database.path, version: report.database.contentDigest ?? '' }, result: report },
+          metadata: { scanStartedOn: started, scanFinishedOn: createdTime() },
+        },
+      };
+    } finally {
+      await image.close();
+    }
+  } finally {
+    progress.finish();
+    tmp.dispose();
+    db.close();
+  }
+}
+
+/** A vulnerability predicate (cosign's vuln/v1 shape) around a scan report file. */
 function scanPredicate(path: string): { predicateType: string; predicate: Record<string, unknown> } {
   const j = parseJson(readInputFile(path, 'scan report'), `scan report ${path}`, 256 * 1024 * 1024, 'USAGE');
   if (isObject(j) && isObject(j.scanner) && typeof j.scanner.uri === 'string') return { predicateType: PredicateTypes.cosignVuln, predicate: j };
@@ -114,7 +146,8 @@ export function registerAttestCommand(program: Command): void {
     .option('--type <type>', 'predicate type: slsaprovenance, cyclonedx, spdx, vuln, openvex, custom, or a URI')
     .option('--predicate <file>', 'the predicate (JSON), or a whole in-toto statement about the image')
     .option('--sbom', 'make the predicate: an SBOM of the image (CycloneDX, or SPDX with --type spdx)')
-    .option('--scan <report>', 'make a vuln predicate from a vulnerability report file')
+    .option('--scan [report]', 'make a vuln predicate: from a report file, or (no value) by scanning the image now')
+    .option('--db <path>', 'advisory database for --scan without a report')
     .option('--platform <os/arch[/variant]>', 'with --sbom on a multi-platform image: which image to catalog and attest')
     .addOption(new Option('--store <where>', 'where to store the attestation').choices(['both', 'cosign', 'referrer']).default('both'));
   registryOptions(attest);
@@ -134,7 +167,7 @@ export function registerAttestCommand(program: Command): void {
       p = s;
     } else if (flags.scan !== undefined) {
       if (flags.type && resolvePredicateType(flags.type) !== PredicateTypes.cosignVuln) throw new PlimsollError('USAGE', '--scan makes a vuln predicate; drop --type or use --type vuln');
-      p = scanPredicate(flags.scan);
+      p = flags.scan === true ? await freshScanPredicate(target, access, flags, Boolean(program.opts().quiet), info) : scanPredicate(flags.scan as string);
     } else {
       p = predicateFromFile(flags.predicate!, flags.type, target, info);
     }

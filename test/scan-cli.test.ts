@@ -67,6 +67,9 @@ test('--fail-on gates with --exit-code; --severity and --ignore-unfixed filter',
   assert.equal(run(['scan', DEMO, '--db', db, '--fail-on', 'critical', '--exit-code', '9']).status, 9);
   const only = JSON.parse(run(['scan', DEMO, '--db', db, '-f', 'json', '--severity', 'critical']).stdout);
   assert.ok(only.findings.length > 0 && only.findings.every((f: { severity: string }) => f.severity === 'critical'));
+  const mal = JSON.parse(run(['scan', DEMO, '--db', db, '-f', 'json', '--scanners', 'malware']).stdout);
+  assert.equal(mal.findings.filter((f: { kind: string }) => f.kind === 'vulnerability').length, 0, 'malware-only scan reports no vulnerabilities');
+  assert.equal(mal.summary.total, mal.findings.length, 'the summary counts exactly the reported findings');
   const fixed = JSON.parse(run(['scan', DEMO, '--db', db, '-f', 'json', '--ignore-unfixed']).stdout);
   assert.ok(fixed.findings.every((f: { fixedVersion?: string }) => f.fixedVersion));
 });

@@ -12,7 +12,7 @@ import { PlimsollError } from '../util/errors.js';
 import { createProgress } from './progress.js';
 import { imageOptions, type ImageFlags } from './image-flags.js';
 import { openAdvisoryDb } from '../vuln/db/index.js';
-import { atOrAbove, scanDocument, type ScanReport } from '../vuln/scan.js';
+import { assembleReport, atOrAbove, scanDocument, type ScanReport } from '../vuln/scan.js';
 import type { FindingSeverity } from '../vuln/types.js';
 import type { SbomDocument } from '../sbom/model.js';
 import type { Image, ProgressSink } from '../image/types.js';
@@ -136,11 +136,10 @@ export function registerScanCommand(program: Command): void {
       }
       progress.finish();
       const suppressors = await loadSuppressors({ vex: flags.vex ?? [], ignoreFile: flags.ignorefile });
+      const kinds: Array<'vulnerability' | 'malicious-package'> = [...(scanners.has('vuln') ? (['vulnerability'] as const) : []), ...(scanners.has('malware') ? (['malicious-package'] as const) : [])];
       const report: ScanReport = db
-        ? scanDocument(doc, db, { suppressors, severities, ignoreUnfixed: flags.ignoreUnfixed })
-        : emptyVulnReport(doc);
-      if (!scanners.has('vuln')) report.findings = report.findings.filter((f) => f.kind === 'malicious-package');
-      if (!scanners.has('malware')) report.findings = report.findings.filter((f) => f.kind !== 'malicious-package');
+        ? scanDocument(doc, db, { suppressors, severities, ignoreUnfixed: flags.ignoreUnfixed, kinds })
+        : assembleReport(doc, { path: '', contentDigest: null, builtAt: null, schemaVersion: 0 }, [], [], doc.warnings.map((message) => ({ message })));
       Object.assign(report, extras, { scanners: [...scanners] });
       if (dbNote) report.warnings.push({ message: dbNote });
       for (const w of extras.malware?.warnings ?? []) report.warnings.push({ message: `malware: ${w}` });
@@ -199,22 +198,6 @@ async function scanImageLayers(image: Image, scanners: Set<ScannerName>, flags: 
     extras.misconfigurations = checkImage(image, fs);
   }
   return { document, extras };
-}
-
-function emptyVulnReport(doc: SbomDocument): ScanReport {
-  return {
-    schema: 'https://plimsoll.dev/schema/scan/v1',
-    tool: doc.tool,
-    createdAt: doc.createdAt,
-    source: doc.source,
-    distro: doc.distro,
-    database: { path: '', contentDigest: null, builtAt: null, schemaVersion: 0 },
-    packages: doc.packages.length,
-    findings: [],
-    suppressed: [],
-    warnings: doc.warnings.map((message) => ({ message })),
-    summary: { critical: 0, high: 0, medium: 0, low: 0, none: 0, unknown: 0, total: 0, fixable: 0, malicious: 0 },
-  };
 }
 
 const RANK: Record<string, number> = { critical: 5, high: 4, medium: 3, low: 2, info: 1, none: 1, unknown: 0 };

@@ -1,6 +1,17 @@
 import { PackageURL } from 'packageurl-js';
 import { createHash } from 'node:crypto';
-import type { Location, Package } from './model.js';
+import type { Ecosystem, Location, Package, PackageType } from './model.js';
+
+/** OSV ecosystem of each language package type (distro types depend on the distro). */
+export const LANGUAGE_ECOSYSTEMS: Readonly<Partial<Record<PackageType, Ecosystem>>> = {
+  npm: 'npm',
+  pypi: 'PyPI',
+  maven: 'Maven',
+  golang: 'Go',
+  gem: 'RubyGems',
+  composer: 'Packagist',
+  cargo: 'crates.io',
+};
 
 /** Build a purl string per the purl spec (packageurl-js does the encoding). */
 export function purl(type: string, namespace: string | undefined, name: string, version: string | undefined, qualifiers?: Record<string, string | undefined>, subpath?: string): string {

@@ -12,17 +12,8 @@ import { PackageURL } from 'packageurl-js';
 import { PlimsollError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import type { Distro, Ecosystem, Location, Package, PackageType, SbomDocument } from './model.js';
-import { makePackage } from './package.js';
+import { LANGUAGE_ECOSYSTEMS, makePackage } from './package.js';
 
-const TYPE_ECOSYSTEM: Record<string, Ecosystem> = {
-  npm: 'npm',
-  pypi: 'PyPI',
-  maven: 'Maven',
-  golang: 'Go',
-  gem: 'RubyGems',
-  composer: 'Packagist',
-  cargo: 'crates.io',
-};
 const DISTRO_ECOSYSTEM: Record<string, Ecosystem> = { debian: 'Debian', ubuntu: 'Ubuntu', alpine: 'Alpine', wolfi: 'Wolfi', chainguard: 'Chainguard', rhel: 'Red Hat', redhat: 'Red Hat', rocky: 'Rocky Linux', almalinux: 'AlmaLinux' };
 const KNOWN_TYPES = new Set<PackageType>(['deb', 'apk', 'rpm', 'npm', 'pypi', 'maven', 'golang', 'gem', 'composer', 'cargo']);
 
@@ -88,7 +79,7 @@ function toPackage(purlStr: string, pi: PurlInfo, opts: { name?: string; version
   if (type === 'composer' && pi.namespace) name = `${pi.namespace}/${pi.name}`;
   const version = pi.version ?? opts.version;
   if (!version) return undefined;
-  let ecosystem: Ecosystem = TYPE_ECOSYSTEM[type] ?? 'unknown';
+  let ecosystem: Ecosystem = LANGUAGE_ECOSYSTEMS[type] ?? 'unknown';
   if (type === 'deb' || type === 'apk' || type === 'rpm') {
     const d = distroFromQualifier(pi.qualifiers.distro);
     ecosystem = DISTRO_ECOSYSTEM[d?.id ?? pi.namespace ?? ''] ?? 'unknown';

@@ -38,6 +38,8 @@ export interface ScanOptions {
   /** only report these severities (filter after matching) */
   severities?: FindingSeverity[];
   ignoreUnfixed?: boolean;
+  /** which finding kinds to keep (default both: vulnerabilities and malicious packages) */
+  kinds?: Array<VulnFinding['kind']>;
 }
 
 export function scanDocument(doc: SbomDocument, db: AdvisoryDB, opts: ScanOptions = {}): ScanReport {
@@ -57,6 +59,16 @@ export function scanDocument(doc: SbomDocument, db: AdvisoryDB, opts: ScanOption
     const keep = new Set(opts.severities);
     findings = findings.filter((f) => keep.has(f.severity));
   }
+  if (opts.kinds) {
+    const kinds = new Set(opts.kinds);
+    findings = findings.filter((f) => kinds.has(f.kind));
+  }
+  const database = { path: st.path, contentDigest: st.contentDigest, builtAt: st.builtAt, schemaVersion: st.schemaVersion };
+  return assembleReport(doc, database, findings, suppressed, [...doc.warnings.map((w) => ({ message: w })), ...m.warnings, ...(opts.suppressors ?? []).flatMap((s) => s.warnings ?? []).map((message) => ({ message }))]);
+}
+
+/** The report around a set of findings, with its summary counted from exactly those findings. */
+export function assembleReport(doc: SbomDocument, database: ScanReport['database'], findings: VulnFinding[], suppressed: VulnFinding[], warnings: ScanWarning[]): ScanReport {
   const summary = { critical: 0, high: 0, medium: 0, low: 0, none: 0, unknown: 0, total: findings.length, fixable: 0, malicious: 0 } as ScanReport['summary'];
   for (const f of findings) {
     summary[f.severity]++;
@@ -69,11 +81,11 @@ export function scanDocument(doc: SbomDocument, db: AdvisoryDB, opts: ScanOption
     createdAt: doc.createdAt,
     source: doc.source,
     distro: doc.distro,
-    database: { path: st.path, contentDigest: st.contentDigest, builtAt: st.builtAt, schemaVersion: st.schemaVersion },
+    database,
     packages: doc.packages.length,
     findings,
     suppressed,
-    warnings: [...doc.warnings.map((w) => ({ message: w })), ...m.warnings, ...(opts.suppressors ?? []).flatMap((s) => s.warnings ?? []).map((message) => ({ message }))],
+    warnings,
     summary,
   };
 }

@@ -18,6 +18,7 @@ import { SEVERITY_LEVELS } from '../osv/severity.js';
 import type { Distro, Package } from '../../sbom/model.js';
 import type { FindingSeverity, MatchEvidence, ScanWarning, VulnFinding } from '../types.js';
 import { evaluateRange } from './range.js';
+import { LANGUAGE_ECOSYSTEMS } from '../../sbom/package.js';
 
 export interface Query {
   pkg: Package;
@@ -35,15 +36,7 @@ export interface MatchResult {
   stats: { packages: number; queried: number; skippedOwned: number; skippedUnsupported: number; advisoriesConsidered: number };
 }
 
-const LANG_ECOSYSTEM: Partial<Record<Package['type'], string>> = {
-  npm: 'npm',
-  pypi: 'PyPI',
-  maven: 'Maven',
-  golang: 'Go',
-  gem: 'RubyGems',
-  composer: 'Packagist',
-  cargo: 'crates.io',
-};
+const LANG_ECOSYSTEM = LANGUAGE_ECOSYSTEMS;
 
 /** What to look up for one package, or a reason it is not looked up. */
 export function queryFor(pkg: Package, distro: Distro | undefined): Query | { skip: 'owned' | 'unsupported' | 'not-installed'; why: string } {

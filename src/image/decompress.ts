@@ -47,16 +47,24 @@ class ZstdTransform extends Transform {
   }
 }
 
-/** Counts bytes out of the decompressor and stops a bomb. */
+/**
+ * Counts bytes out of a decompressor and stops a bomb. `tooLarge` makes the error (default: a layer
+ * error that points at --max-layer-size); other users pass their own code and wording.
+ */
 export class SizeGuard extends Transform {
   bytes = 0;
-  constructor(private readonly limit: number, private readonly what: string) {
+  constructor(
+    private readonly limit: number,
+    private readonly what: string,
+    private readonly tooLarge: (what: string, limit: number) => PlimsollError = (w, l) =>
+      new PlimsollError('LAYER_TOO_LARGE', `${w}: decompresses to more than ${l} bytes; refusing a likely decompression bomb (raise --max-layer-size if this image is genuine)`),
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) {
-      cb(new PlimsollError('LAYER_TOO_LARGE', `${this.what}: decompresses to more than ${this.limit} bytes; refusing a likely decompression bomb (raise --max-layer-size if this image is genuine)`));
+      cb(this.tooLarge(this.what, this.limit));
       return;
     }
     cb(null, chunk);

@@ -1115,29 +1115,48 @@ function classMaxWidth(c: ClassNode): number {
   return r.length > 0 && r[r.length - 1]! > 0xffff ? 2 : 1;
 }
 
-function maxLen(n: ReNode): number {
+/**
+ * The most a match can contribute of some per-atom quantity (code units, newlines): atoms give their
+ * own amount, sequences add, alternatives take the largest, repeats multiply (unbounded → Infinity).
+ */
+function maxOver(n: ReNode, atom: (n: ReNode) => number): number {
   switch (n.t) {
     case 'empty':
     case 'assert':
       return 0;
+    case 'lit':
+    case 'dot':
+    case 'class':
+      return atom(n);
+    case 'group':
+      return maxOver(n.child, atom);
+    case 'concat':
+      return n.items.reduce((a, x) => a + maxOver(x, atom), 0);
+    case 'alt':
+      return n.items.reduce((a, x) => Math.max(a, maxOver(x, atom)), 0);
+    case 'repeat': {
+      const c = maxOver(n.child, atom);
+      if (c === 0) return 0;
+      return n.max === Infinity ? Infinity : c * n.max;
+    }
+  }
+}
+
+function atomWidth(n: ReNode): number {
+  switch (n.t) {
     case 'lit':
       return n.cp > 0xffff ? 2 : 1;
     case 'dot':
       return 2;
     case 'class':
       return classMaxWidth(n);
-    case 'group':
-      return maxLen(n.child);
-    case 'concat':
-      return n.items.reduce((a, x) => a + maxLen(x), 0);
-    case 'alt':
-      return n.items.reduce((a, x) => Math.max(a, maxLen(x)), 0);
-    case 'repeat': {
-      const c = maxLen(n.child);
-      if (c === 0) return 0;
-      return n.max === Infinity ? Infinity : c * n.max;
-    }
+    default:
+      return 0;
   }
+}
+
+function maxLen(n: ReNode): number {
+  return maxOver(n, atomWidth);
 }
 
 function canMatchNewline(n: ReNode): number {
@@ -1158,24 +1177,5 @@ function canMatchNewline(n: ReNode): number {
 }
 
 function maxNewlines(n: ReNode): number {
-  switch (n.t) {
-    case 'empty':
-    case 'assert':
-      return 0;
-    case 'lit':
-    case 'dot':
-    case 'class':
-      return canMatchNewline(n);
-    case 'group':
-      return maxNewlines(n.child);
-    case 'concat':
-      return n.items.reduce((a, x) => a + maxNewlines(x), 0);
-    case 'alt':
-      return n.items.reduce((a, x) => Math.max(a, maxNewlines(x)), 0);
-    case 'repeat': {
-      const c = maxNewlines(n.child);
-      if (c === 0) return 0;
-      return n.max === Infinity ? Infinity : c * n.max;
-    }
-  }
+  return maxOver(n, canMatchNewline);
 }

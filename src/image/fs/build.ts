@@ -97,7 +97,7 @@ export async function buildFilesystem(image: Image, opts: BuildOptions): Promise
   const startRead = (): void => {
     if (next >= image.layers.length || failed.error !== undefined) return;
     const layer = image.layers[next++]!;
-    const p = readLayer(image, layer, fs, opts, stats);
+    const p = readLayer(image, layer, opts, stats);
     p.catch((e) => {
       failed.error ??= e;
     });
@@ -151,7 +151,7 @@ function applyRead(fs: SquashedFS, r: LayerRead): void {
   }
 }
 
-async function readLayer(image: Image, layer: LayerBlob, _fs: SquashedFS, opts: BuildOptions, stats: BuildResult['stats']): Promise<LayerRead> {
+async function readLayer(image: Image, layer: LayerBlob, opts: BuildOptions, stats: BuildResult['stats']): Promise<LayerRead> {
   const where = `layer ${layer.index + 1}/${image.layers.length} (${layer.digest})`;
   const progress = opts.progress ?? noProgress;
   const pid = `layer-${layer.index}`;
